@@ -1,0 +1,37 @@
+# Two entry points, both safe on a fresh machine: each makes the virtual
+# environment from the lock file first if it is missing or out of date.
+PYTHON ?= python3
+VENV := .venv
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.synced
+
+.PHONY: run test lint typecheck unit bench clean
+
+run: $(STAMP)
+	$(VENV)/bin/piri
+
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy src
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest -n auto
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/cli_startup.py
+
+$(STAMP): pyproject.toml uv.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Piri needs Python 3.11 or newer"'
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create a virtual environment: on Debian run 'apt-get install python3-venv'"; exit 1; }
+	$(VENV)/bin/python -m pip install --quiet "uv==0.13.8"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(VENV)/bin/python
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

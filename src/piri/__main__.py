@@ -1,0 +1,3 @@
+from piri.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``piri`` command line: argument parsing and printing over the service layer."""

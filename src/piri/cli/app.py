@@ -1,0 +1,154 @@
+"""The ``piri`` command.
+
+Only Typer is imported at start-up; each command imports what it needs when
+it runs, so ``piri --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(
+    name="piri",
+    help=(
+        "Piri helps runners with a pain in the buttock (piriformis syndrome and look-alikes): "
+        "learn what is going on, do the right exercises, and get back to running.\n\n"
+        "Piri is education, not a diagnosis. Sudden numbness between the legs, new bladder or "
+        "bowel trouble, or weakness in both legs needs emergency care now."
+    ),
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _run(command: Callable[[], int]) -> NoReturn:
+    """Run a command body; broken content files end in a clear message, not a traceback."""
+    from piri.content.loader import ContentError
+
+    try:
+        code = command()
+    except ContentError as error:
+        from piri.cli.output import print_broken_content
+
+        code = print_broken_content(error)
+    raise typer.Exit(code)
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class ShowFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class SideChoice(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@app.callback(invoke_without_command=True)
+def welcome(context: typer.Context) -> None:
+    """Show where to start when ``piri`` is run on its own."""
+    if context.invoked_subcommand is None:
+        from piri.cli.welcome import print_welcome
+
+        print_welcome()
+
+
+@app.command()
+def learn(
+    section: Annotated[
+        str | None, typer.Argument(help="A section id; leave out to list the sections.")
+    ] = None,
+) -> None:
+    """Read the knowledge base: what is going on and what to do about it."""
+    from piri.cli.learn import run_learn
+
+    _run(lambda: run_learn(section))
+
+
+@app.command()
+def exercises(
+    target: Annotated[
+        str | None,
+        typer.Option(help="nerve_mobility, stretch, soft_tissue or strength."),
+    ] = None,
+    equipment: Annotated[
+        str | None,
+        typer.Option(
+            help="Only exercises that use this: chair, foam_roller, mini_band, step, "
+            "weights; or none for those that need no equipment."
+        ),
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
+        OutputFormat.TABLE
+    ),
+) -> None:
+    """List the exercise library."""
+    from piri.cli.exercises import run_list
+
+    _run(lambda: run_list(target=target, equipment=equipment, output=output.value))
+
+
+exercise_app = typer.Typer(help="One exercise in detail.", no_args_is_help=True)
+app.add_typer(exercise_app, name="exercise")
+
+
+@exercise_app.command("show")
+def exercise_show(
+    exercise_id: Annotated[str, typer.Argument(metavar="ID", help="The exercise id.")],
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+    svg: Annotated[
+        Path | None,
+        typer.Option(help="Write one SVG picture per position into this directory."),
+    ] = None,
+) -> None:
+    """Show one exercise: steps, cues, dose, and its pictures."""
+    from piri.cli.exercises import run_show
+
+    _run(lambda: run_show(exercise_id, output=output.value, svg_dir=svg))
+
+
+@app.command()
+def session(
+    routine: Annotated[
+        str | None,
+        typer.Argument(help="relief, strength or article; leave out to list the routines."),
+    ] = None,
+    pace: Annotated[
+        float,
+        typer.Option(min=0, help="Speed factor for every timer: 0.5 is twice as fast, 0 instant."),
+    ] = 1.0,
+    side: Annotated[
+        SideChoice | None,
+        typer.Option(help="Your painful side, for exercises done on that side only."),
+    ] = None,
+) -> None:
+    """Be talked through a timed exercise session."""
+    from piri.cli.session_player import run_session_command
+
+    _run(lambda: run_session_command(routine, pace=pace, side=side.value if side else None))
+
+
+@app.command()
+def info() -> None:
+    """Show the version, where Piri keeps your data, and what content is loaded."""
+    from piri.cli.welcome import print_info
+
+    _run(print_info)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""The service layer: every surface (CLI, web, API) calls these functions."""

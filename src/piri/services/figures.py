@@ -1,0 +1,36 @@
+"""Writing an exercise's pictures to files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piri.services.library import get_exercise
+
+
+class FigureWriteError(OSError):
+    """The pictures could not be written where the person asked."""
+
+
+def write_exercise_figures(exercise_id: str, directory: Path) -> list[Path]:
+    """Write one SVG per position of the exercise into ``directory``; return the paths."""
+    from piri.illustrations import render_exercise  # drawing code loads only when needed
+
+    exercise = get_exercise(exercise_id)
+    positions = render_exercise(exercise.id, name=exercise.name)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FigureWriteError(
+            f"cannot create the directory {directory}: {error.strerror}"
+        ) from error
+    if not directory.is_dir():
+        raise FigureWriteError(f"{directory} exists and is not a directory")
+    written = []
+    for index, position in enumerate(positions, start=1):
+        path = directory / f"{exercise.id}-{index}-{position.id}.svg"
+        try:
+            path.write_text(position.svg, encoding="utf-8")
+        except OSError as error:
+            raise FigureWriteError(f"cannot write {path}: {error.strerror}") from error
+        written.append(path)
+    return written

@@ -1,0 +1,51 @@
+"""Shared test helpers: running the real ``piri`` command in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PiriRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def piri(tmp_path: Path) -> PiriRunner:
+    """Run ``python -m piri ARGS`` as a new user would, in an empty directory.
+
+    ``PIRI_HOME`` points into tmp_path, standard input is not a terminal, and
+    the working directory is an empty folder so tests can check nothing is
+    written there.
+    """
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+
+    def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PIRI_HOME": str(tmp_path / "home"), "COLUMNS": "120"}
+        return subprocess.run(
+            [sys.executable, "-m", "piri", *args],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    return run
+
+
+SHARED_DIR = Path(os.environ.get("PIRI_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """``../shared`` beside the repository (always there in CI); skipped, and said, if absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"skipped: {SHARED_DIR} is not here (it is in CI); set PIRI_SHARED_DIR")
+    return SHARED_DIR
