@@ -40,3 +40,13 @@ def test_an_unknown_section_suggests_the_close_one_and_exits_non_zero(piri: Piri
     assert "Did you mean symptoms" in result.stderr
     assert "what-is-it" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_block_with_weak_evidence_says_so_beside_its_text(piri: PiriRunner) -> None:
+    section = load_library().section("causes")
+    assert section is not None
+    noted = [block for block in section.blocks if block.evidence_note]
+    assert noted, "the causes section has blocks resting on disputed evidence"
+    flat = " ".join(piri("learn", "causes").stdout.split())
+    for block in noted:
+        assert f"How sure we are: {block.evidence_note}" in flat

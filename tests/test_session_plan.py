@@ -129,7 +129,7 @@ def test_a_side_other_than_left_or_right_is_refused() -> None:
         plan_session("r", "Routine", [exercise("a", sets=1, reps=5, sides="each")], "both")
 
 
-def test_the_summary_says_what_was_done_partly_done_skipped_and_not_reached() -> None:
+def test_the_summary_says_what_was_done_partly_done_skipped_stopped_and_not_reached() -> None:
     plan = plan_session(
         "r",
         "Routine",
@@ -137,6 +137,7 @@ def test_the_summary_says_what_was_done_partly_done_skipped_and_not_reached() ->
             exercise("done", sets=1, reps=5, sides="none"),
             exercise("partly", sets=2, reps=5, sides="none", rest_seconds=0),
             exercise("skipped", sets=1, reps=5, sides="none"),
+            exercise("stopped", sets=1, reps=5, sides="none"),
             exercise("never", sets=1, reps=5, sides="none"),
         ],
     )
@@ -152,12 +153,14 @@ def test_the_summary_says_what_was_done_partly_done_skipped_and_not_reached() ->
     ]
     for number, outcome in enumerate(outcomes):
         log.record(number, outcome, 10.0)
-    log.quit_early = True
+    log.stopped_at = 8  # quit during the set of "stopped", after its get-ready step
+    log.record(7, StepOutcome.DONE, 0.0)
     summary = log.summary()
     assert [(e.exercise_id, e.status, e.work_done, e.work_planned) for e in summary.exercises] == [
         ("done", ExerciseStatus.DONE, 1, 1),
         ("partly", ExerciseStatus.PARTLY_DONE, 1, 2),
         ("skipped", ExerciseStatus.SKIPPED, 0, 1),
+        ("stopped", ExerciseStatus.STOPPED, 0, 1),
         ("never", ExerciseStatus.NOT_REACHED, 0, 1),
     ]
     assert summary.exercises[0].active_seconds == 10.0

@@ -157,7 +157,7 @@ def test_q_quits_and_the_summary_says_it_stopped_early() -> None:
     summary = log.summary()
     assert not summary.finished
     assert [e.status for e in summary.exercises] == [
-        ExerciseStatus.SKIPPED,
+        ExerciseStatus.STOPPED,
         ExerciseStatus.NOT_REACHED,
     ]
     assert clock.now == pytest.approx(5.0)

@@ -121,6 +121,12 @@ def exercise_show(
     _run(lambda: run_show(exercise_id, output=output.value, svg_dir=svg))
 
 
+def _check_pace(pace: float) -> float:
+    if pace < 0:
+        raise typer.BadParameter(f"{pace:g} is not a pace: use 0 or more (1 is real time).")
+    return pace
+
+
 @app.command()
 def session(
     routine: Annotated[
@@ -129,7 +135,10 @@ def session(
     ] = None,
     pace: Annotated[
         float,
-        typer.Option(min=0, help="Speed factor for every timer: 0.5 is twice as fast, 0 instant."),
+        typer.Option(
+            callback=_check_pace,
+            help="Speed factor for every timer: 0.5 is twice as fast, 0 instant.",
+        ),
     ] = 1.0,
     side: Annotated[
         SideChoice | None,

@@ -41,6 +41,8 @@ def _print_section(console: Console, section: KnowledgeSection) -> None:
         if block.heading:
             console.print(f"[bold]{block.heading}[/]")
         console.print(block.text)
+        if block.evidence_note:
+            console.print(f"[yellow]How sure we are: {block.evidence_note}[/]")
         sources = "; ".join(source.title for source in block.sources)
         console.print(f"[dim]Sources: {sources}[/]\n")
     print_safety_notice(console)

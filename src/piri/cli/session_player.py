@@ -73,7 +73,7 @@ class Player:
                 log.record(number, outcome, spent)
                 self.display.end_step(plan, number, outcome)
                 if action is Action.QUIT:
-                    log.quit_early = True
+                    log.stopped_at = number
                     break
                 number += 1
                 if action is Action.NEXT_EXERCISE:
@@ -85,7 +85,7 @@ class Player:
                         number += 1
         except KeyboardInterrupt:
             self.interrupted = True
-            log.quit_early = True
+            log.stopped_at = number
         return log
 
     def _run_step(self, plan: SessionPlan, number: int) -> tuple[StepOutcome, float, Action | None]:

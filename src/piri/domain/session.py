@@ -234,6 +234,7 @@ class ExerciseStatus(StrEnum):
     DONE = "done"  # every work step done
     PARTLY_DONE = "partly done"
     SKIPPED = "skipped"  # no work step done
+    STOPPED = "stopped"  # the runner quit the session during it
     NOT_REACHED = "not reached"  # the session ended before it
 
 
@@ -265,7 +266,12 @@ class SessionLog:
 
     plan: SessionPlan
     outcomes: dict[int, tuple[StepOutcome, float]] = field(default_factory=dict)
-    quit_early: bool = False
+    # The step the runner quit in (by key or Ctrl-C); None while the session runs to its end.
+    stopped_at: int | None = None
+
+    @property
+    def quit_early(self) -> bool:
+        return self.stopped_at is not None
 
     def record(self, step_number: int, outcome: StepOutcome, seconds: float) -> None:
         """Record step ``step_number`` (its index in ``plan.steps``)."""
@@ -292,15 +298,14 @@ class SessionLog:
             if step.exercise_index == index and step.kind.is_work
         ]
         done = [n for n in work if self.outcomes.get(n, (None, 0.0))[0] is StepOutcome.DONE]
-        reached = any(
-            n in self.outcomes
-            for n, step in enumerate(self.plan.steps)
-            if step.exercise_index == index
-        )
+        steps = [n for n, step in enumerate(self.plan.steps) if step.exercise_index == index]
+        reached = any(n in self.outcomes or n == self.stopped_at for n in steps)
         if not reached:
             status = ExerciseStatus.NOT_REACHED
         elif len(done) == len(work):
             status = ExerciseStatus.DONE
+        elif self.stopped_at in steps:
+            status = ExerciseStatus.STOPPED
         elif done:
             status = ExerciseStatus.PARTLY_DONE
         else:
