@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from piri.content.check_models import CheckRules, Questionnaire, check_rule_conditions
 from piri.content.models import (
     Exercise,
     KnowledgeSection,
@@ -93,6 +94,8 @@ class ContentLibrary:
     sections: list[KnowledgeSection]
     routines: dict[str, Routine]
     safety: SafetyNotice
+    questionnaire: Questionnaire
+    check_rules: CheckRules
 
     def section(self, section_id: str) -> KnowledgeSection | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -143,12 +146,44 @@ def load_routines(path: Path, exercises: dict[str, Exercise]) -> dict[str, Routi
 def load_library(data_dir: Path = DATA_DIR) -> ContentLibrary:
     """Load and cross-check every content file under ``data_dir``."""
     exercises = load_exercises(data_dir / "exercises")
+    sections = load_sections(data_dir / "knowledge")
+    routines = load_routines(data_dir / "routines.toml", exercises)
+    questionnaire = load_model(data_dir / "check" / "questionnaire.toml", Questionnaire)
     return ContentLibrary(
         exercises=exercises,
-        sections=load_sections(data_dir / "knowledge"),
-        routines=load_routines(data_dir / "routines.toml", exercises),
+        sections=sections,
+        routines=routines,
         safety=load_model(data_dir / "safety.toml", SafetyNotice),
+        questionnaire=questionnaire,
+        check_rules=load_check_rules(
+            data_dir / "check" / "rules.toml", questionnaire, routines, sections
+        ),
     )
+
+
+def load_check_rules(
+    path: Path,
+    questionnaire: Questionnaire,
+    routines: dict[str, Routine],
+    sections: list[KnowledgeSection],
+) -> CheckRules:
+    """The red flags and patterns, cross-checked against the questions, routines and sections."""
+    rules = load_model(path, CheckRules)
+    problems = check_rule_conditions(rules, questionnaire)
+    section_ids = {section.id for section in sections}
+    for pattern in rules.patterns:
+        routine = pattern.next_steps.routine
+        if routine is not None and routine not in routines:
+            problems.append(
+                f"pattern '{pattern.id}', field 'next_steps.routine': no routine '{routine}'"
+            )
+        if pattern.learn_more is not None and pattern.learn_more not in section_ids:
+            problems.append(
+                f"pattern '{pattern.id}', field 'learn_more': no section '{pattern.learn_more}'"
+            )
+    if problems:
+        raise ContentError(path, problems)
+    return rules
 
 
 @cache
