@@ -24,13 +24,17 @@ def piri(tmp_path: Path) -> PiriRunner:
     workdir = tmp_path / "cwd"
     workdir.mkdir()
 
-    def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, timeout: float = 60, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """``input`` is typed on standard input; without it standard input is empty."""
         env = {**os.environ, "PIRI_HOME": str(tmp_path / "home"), "COLUMNS": "120"}
         return subprocess.run(
             [sys.executable, "-m", "piri", *args],
             cwd=workdir,
             env=env,
-            stdin=subprocess.DEVNULL,
+            input=input,
+            stdin=subprocess.DEVNULL if input is None else None,
             capture_output=True,
             text=True,
             timeout=timeout,

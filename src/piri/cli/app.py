@@ -152,6 +152,58 @@ def session(
 
 
 @app.command()
+def check(
+    answers: Annotated[
+        Path | None,
+        typer.Option(help="A JSON file of {question_id: answer}; without it the check asks."),
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+    questions: Annotated[
+        bool, typer.Option("--questions", help="Print the questionnaire itself.")
+    ] = False,
+    evaluate: Annotated[
+        Path | None,
+        typer.Option(help="Run a folder of vignette files and print how the check does."),
+    ] = None,
+    self_test: Annotated[
+        str | None, typer.Option(help="Show one self-test's instructions.")
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option(help="With --self-test: write its pictures into this directory."),
+    ] = None,
+) -> None:
+    """The symptom check: warning signs first, then which buttock-pain pattern fits."""
+    chosen = [
+        name
+        for name, value in (
+            ("--answers", answers),
+            ("--questions", questions),
+            ("--evaluate", evaluate),
+            ("--self-test", self_test),
+        )
+        if value
+    ]
+    if len(chosen) > 1:
+        raise typer.BadParameter(f"use only one of {', '.join(chosen)}")
+    if svg is not None and self_test is None:
+        raise typer.BadParameter("--svg needs --self-test ID", param_hint="--svg")
+    from piri.cli import check as commands
+
+    if answers is not None:
+        _run(lambda: commands.run_from_file(answers, output.value))
+    if questions:
+        _run(lambda: commands.print_questions(output.value))
+    if evaluate is not None:
+        _run(lambda: commands.run_evaluation(evaluate))
+    if self_test is not None:
+        _run(lambda: commands.print_self_test(self_test, svg))
+    _run(commands.run_interactive)
+
+
+@app.command()
 def info() -> None:
     """Show the version, where Piri keeps your data, and what content is loaded."""
     from piri.cli.welcome import print_info
