@@ -121,3 +121,25 @@ def test_a_missing_file_is_reported(data_copy: Path) -> None:
     (data_copy / "safety.toml").unlink()
     with pytest.raises(ContentError, match="does not exist"):
         load_library(data_copy)
+
+
+def test_a_check_rule_on_an_unknown_question_or_option_names_the_rule(data_copy: Path) -> None:
+    path = data_copy / "check" / "rules.toml"
+    _replace(path, 'question = "saddle_numbness"', 'question = "saddle_numbnes"')
+    _replace(path, 'equals = "worse_over_hours"', 'equals = "worse_by_the_minute"')
+    with pytest.raises(ContentError) as caught:
+        load_library(data_copy)
+    message = str(caught.value)
+    assert "rules.toml" in message
+    assert "red flag 'saddle-numbness': no question with id 'saddle_numbnes'" in message
+    assert "'worse_by_the_minute' is not an option of 'leg_weakness'" in message
+
+
+def test_a_question_of_the_wrong_shape_names_the_question_and_field(data_copy: Path) -> None:
+    path = data_copy / "check" / "questionnaire.toml"
+    _replace(path, 'type = "pain_scale"', 'type = "pain_score"')
+    with pytest.raises(ContentError) as caught:
+        load_library(data_copy)
+    message = str(caught.value)
+    assert "questionnaire.toml" in message
+    assert "item 'worst_pain', field 'questions[worst_pain].type'" in message
