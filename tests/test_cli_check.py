@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from piri.content.loader import load_library
@@ -194,3 +200,28 @@ def test_interactive_check_stopped_early_keeps_nothing_and_exits_cleanly(
     assert result.returncode == 130
     assert "Check stopped before the end; nothing was kept." in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_ctrl_c_during_the_questions_leaves_cleanly(tmp_path: Path) -> None:
+    env = {**os.environ, "PIRI_HOME": str(tmp_path / "home"), "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "piri", "check"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert process.stdout is not None
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"y or n" not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.1)
+        if ready:
+            seen += os.read(process.stdout.fileno(), 65536)
+    assert b"y or n" in seen, seen
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert "Check stopped before the end; nothing was kept." in (seen + out).decode()
+    assert b"Traceback" not in err
