@@ -26,10 +26,10 @@ ACTION_NOW = {
     Urgency.SOON: "Book an appointment with a doctor or physiotherapist within the next few days.",
 }
 NO_EXERCISE_UNTIL_SEEN = (
-    "Do not start the exercises or run until you have been seen; they can wait."
+    "Do not start the exercises or run until a professional has seen you; they can wait."
 )
 STOP_RUNNING_UNTIL_SEEN = (
-    "Stop running until you have been seen; walking is fine if it does not hurt."
+    "Stop running until a doctor has seen you; walking is fine if it does not hurt."
 )
 # Red flags after which running must stop until a doctor has looked (bone stress).
 STOP_RUNNING_FLAGS = frozenset(
