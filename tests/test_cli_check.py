@@ -196,6 +196,9 @@ def test_interactive_check_goes_back_refuses_a_skip_and_explains_a_wrong_entry(
     assert "answer y or n" in result.stdout
     assert "This question needs an answer; it cannot be skipped." in result.stdout
     assert "EMERGENCY" in result.stdout[result.stdout.index("Your result") :]
+    # The warning is shown the moment the answer is given, before the next question.
+    warning = result.stdout.index("do not wait for it")
+    assert warning < result.stdout.index("Since the pain began, have you had any new trouble")
 
 
 def test_interactive_check_stopped_early_keeps_nothing_and_exits_cleanly(

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from rich.console import Console
+from rich.panel import Panel
 from rich.table import Table
 
 from piri.cli.output import (
@@ -18,7 +19,7 @@ from piri.cli.output import (
 from piri.content.check_models import AnswerValue, Likelihood, Question, QuestionType, Urgency
 from piri.domain.answers import AnswerError, Answers, asked_questions, parse_typed_answer
 from piri.domain.evaluation import Evaluation
-from piri.domain.triage import CheckResult
+from piri.domain.triage import CheckResult, RaisedFlag
 from piri.services.check import (
     InputFileError,
     evaluate_vignettes,
@@ -27,6 +28,7 @@ from piri.services.check import (
     read_answers_file,
     result_as_json,
     run_check,
+    urgent_flags_so_far,
 )
 from piri.services.library import NotFoundError
 
@@ -145,6 +147,7 @@ def _ask_all(console: Console) -> Answers:
     history: list[str] = []  # ids of the questions answered or skipped, in order
     shown_part = ""
     shown_tests: set[str] = set()
+    warned: set[str] = set()
     while True:
         pending = [q for q in asked_questions(questionnaire(), answers) if q.id not in history]
         if not pending:
@@ -166,6 +169,17 @@ def _ask_all(console: Console) -> Answers:
         if reply != "skip":
             answers[question.id] = reply
         history.append(question.id)
+        for flag in urgent_flags_so_far(answers):
+            if flag.id not in warned:
+                warned.add(flag.id)
+                _print_warning_now(console, flag)
+
+
+def _print_warning_now(console: Console, flag: RaisedFlag) -> None:
+    """A warning sign is shown the moment it is answered, not after thirty more questions."""
+    label, style = URGENCY_STYLE[flag.urgency]
+    body = f"{flag.title}\n{flag.advice}\nYou can finish the check, but do not wait for it."
+    console.print(Panel(body, title=f"[{style}] {label} [/]", border_style="red"))
 
 
 def _ask(console: Console, question: Question) -> AnswerValue | str:

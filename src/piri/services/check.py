@@ -10,9 +10,9 @@ from typing import Any
 
 from piri.content.check_models import Questionnaire, SelfTest, Urgency
 from piri.content.loader import library
-from piri.domain.answers import AnswerError, validate_answers
+from piri.domain.answers import AnswerError, Answers, validate_answers
 from piri.domain.evaluation import NO_PATTERN, Evaluation, VignetteOutcome
-from piri.domain.triage import CheckResult, check
+from piri.domain.triage import CheckResult, RaisedFlag, check, raised_flags
 
 
 class InputFileError(ValueError):
@@ -41,6 +41,15 @@ def run_check(raw_answers: Mapping[str, Any]) -> CheckResult:
     """Validate answers and evaluate them; raises AnswerError naming every bad answer."""
     answers = validate_answers(questionnaire(), raw_answers)
     return check(answers, library().check_rules)
+
+
+def urgent_flags_so_far(answers: Answers) -> list[RaisedFlag]:
+    """Warning signs that cannot wait for the end of the questionnaire (urgent or emergency)."""
+    return [
+        flag
+        for flag in raised_flags(answers, library().check_rules)
+        if flag.urgency in (Urgency.URGENT, Urgency.EMERGENCY)
+    ]
 
 
 def result_as_json(result: CheckResult) -> dict[str, Any]:
