@@ -142,6 +142,7 @@ def test_a_typical_story_is_self_care_with_the_relief_routine() -> None:
     assert result.urgency is Urgency.SELF_CARE
     assert result.top_pattern.id == "deep-gluteal-syndrome"
     assert result.routine == "relief"
+    assert result.phase == "settle"
     assert not result.red_flags
 
 
@@ -186,6 +187,7 @@ def test_an_urgent_or_emergency_result_never_offers_exercises() -> None:
     for changes in ({"both_legs": True}, {"fever_or_unwell": True}):
         result = run(**changes)
         assert result.routine is None
+        assert result.phase is None
         assert "session" not in " ".join(result.next_steps)
 
 

@@ -266,6 +266,8 @@ def print_result(console: Console, result: CheckResult) -> None:
             console.print(f"  - {item}")
     if result.routine:
         console.print(f"\nA guided session that fits: [bold]piri session {result.routine}[/]")
+    if result.phase:
+        console.print(f"The program phase to start in: [bold]{result.phase}[/]")
     top = result.top_pattern
     if top and top.learn_more:
         console.print(f"Read more: piri learn {top.learn_more}")

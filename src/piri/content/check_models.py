@@ -11,7 +11,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from piri.content.models import ContentModel, Slug, Sources, Text
+from piri.content.models import ContentModel, Phase, Slug, Sources, Text
 
 # Question and option ids are the keys of a JSON answers file, so snake_case.
 QuestionId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -239,6 +239,7 @@ class Clue(ContentModel):
 class NextSteps(ContentModel):
     do: Text  # the first thing to do
     routine: Slug | None = None  # the guided session that fits, if any
+    phase: Phase | None = None  # the program phase to start in
     avoid: list[Text] = Field(default_factory=list)
     see: Text  # whom to see and when
 

@@ -80,6 +80,7 @@ class CheckResult:
     patterns: list[PatternResult]  # most likely first; every pattern is listed
     next_steps: list[str]
     routine: str | None  # the guided routine that fits; never one when urgent or an emergency
+    phase: str | None  # the program phase that fits, on the same terms
     avoid: list[str] = field(default_factory=list)
 
     @property
@@ -99,12 +100,19 @@ def check(answers: Answers, rules: CheckRules) -> CheckResult:
         urgencies.append(top_rule.urgency_if_it_fits)
     urgency = max(urgencies, key=lambda u: u.rank, default=Urgency.SELF_CARE)
     steps, routine, avoid = _next_steps(urgency, flags, top_rule)
+    phase: str | None = (
+        None  # exercises and a phase go together: none when exercises are not offered
+    )
+    if routine is not None:
+        chosen = top_rule.next_steps.phase if top_rule is not None else None
+        phase = chosen.value if chosen is not None else "settle"
     return CheckResult(
         urgency=urgency,
         red_flags=flags,
         patterns=patterns,
         next_steps=steps,
         routine=routine,
+        phase=phase,
         avoid=avoid,
     )
 

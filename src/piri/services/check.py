@@ -83,6 +83,7 @@ def result_as_json(result: CheckResult) -> dict[str, Any]:
         ],
         "next_steps": result.next_steps,
         "routine": result.routine,
+        "phase": result.phase,
         "avoid": result.avoid,
     }
 
