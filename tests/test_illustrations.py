@@ -17,7 +17,7 @@ from pathlib import Path
 import cairosvg
 import pytest
 
-from piri.content.loader import ContentError
+from piri.content.loader import ContentError, load_library
 from piri.illustrations import (
     FIGURES_DIR,
     RenderedPosition,
@@ -38,7 +38,6 @@ from piri.illustrations.skeleton import FOREARM, SHIN, THIGH, UPPER_ARM, pose_bo
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIGURE_IDS = sorted(path.stem for path in FIGURES_DIR.glob("*.toml"))
-REQUIRED = ("clamshell", "figure-four-foam-roll", "monster-walk", "sciatic-nerve-floss")
 
 
 @cache
@@ -46,8 +45,11 @@ def rendered(exercise_id: str) -> tuple[RenderedPosition, ...]:
     return tuple(render_exercise(exercise_id, name=f"Exercise {exercise_id}"))
 
 
-def test_the_four_reference_figures_exist() -> None:
-    assert set(REQUIRED) <= set(FIGURE_IDS)
+def test_every_exercise_and_self_test_has_a_figure_and_every_figure_belongs_to_one() -> None:
+    content = load_library()
+    pictured = set(content.exercises) | {test.id for test in content.questionnaire.self_tests}
+    assert sorted(pictured - set(FIGURE_IDS)) == [], "exercises or self-tests without a picture"
+    assert sorted(set(FIGURE_IDS) - pictured) == [], "figure files for nothing in the library"
 
 
 # --- every figure file ------------------------------------------------------------
