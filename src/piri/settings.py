@@ -11,6 +11,8 @@ from pathlib import Path
 
 APP_NAME = "piri"
 HOME_VARIABLE = "PIRI_HOME"
+DATABASE_VARIABLE = "PIRI_DATABASE_URL"
+DATABASE_FILE = "piri.db"
 
 
 def data_dir(create: bool = False) -> Path:
@@ -25,3 +27,19 @@ def data_dir(create: bool = False) -> Path:
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def database_url() -> str:
+    """``PIRI_DATABASE_URL`` when set (PostgreSQL for a shared server), else SQLite in PIRI_HOME."""
+    configured = os.environ.get(DATABASE_VARIABLE, "").strip()
+    if configured:
+        return normalise_database_url(configured)
+    return f"sqlite:///{data_dir(create=True) / DATABASE_FILE}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Plain ``postgresql://`` URLs use the psycopg 3 driver Piri installs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

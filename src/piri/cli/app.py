@@ -204,6 +204,38 @@ def check(
 
 
 @app.command()
+def log(
+    pain_now: Annotated[int, typer.Option(help="Pain right now, 0 (none) to 10 (worst).")],
+    worst: Annotated[int, typer.Option(help="The worst pain today, 0 to 10.")],
+    sitting: Annotated[int | None, typer.Option(help="Pain when sitting, 0 to 10.")] = None,
+    sitting_minutes: Annotated[
+        int | None, typer.Option(help="Minutes of sitting before the pain starts.")
+    ] = None,
+    running: Annotated[
+        int | None, typer.Option(help="Pain when running, 0 to 10 (leave out on a rest day).")
+    ] = None,
+    tingling: Annotated[bool, typer.Option(help="Tingling in the leg today.")] = False,
+    notes: Annotated[str, typer.Option(help="Anything worth remembering.")] = "",
+    date: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD, today or yesterday (default today).")
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Write today's pain diary (the same day twice updates it)."""
+    from piri.cli.log import parse_day, run_log
+    from piri.domain.diary import DayEntry, DiaryError
+
+    try:
+        day = parse_day(date)
+    except DiaryError as error:
+        raise typer.BadParameter(str(error), param_hint="--date") from None
+    entry = DayEntry(day, pain_now, worst, sitting, sitting_minutes, running, tingling, notes)
+    _run(lambda: run_log(entry, output.value))
+
+
+@app.command()
 def info() -> None:
     """Show the version, where Piri keeps your data, and what content is loaded."""
     from piri.cli.welcome import print_info

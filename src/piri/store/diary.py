@@ -1,0 +1,61 @@
+"""Reading and writing the pain diary; every query is limited to one person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from piri.domain.diary import DayEntry
+from piri.store.models import DiaryEntry, Person
+
+
+def person_id(session: Session, name: str) -> int:
+    """The id of the person called ``name``, created on first use."""
+    found = session.scalar(select(Person.id).where(Person.name == name))
+    if found is not None:
+        return found
+    person = Person(name=name)
+    session.add(person)
+    session.flush()
+    return person.id
+
+
+def save_day(session: Session, owner: int, entry: DayEntry) -> bool:
+    """Store a day; returns True when it replaced an earlier entry for that day."""
+    row = session.scalar(
+        select(DiaryEntry).where(DiaryEntry.person_id == owner, DiaryEntry.day == entry.day)
+    )
+    replaced = row is not None
+    if row is None:
+        row = DiaryEntry(person_id=owner, day=entry.day)
+        session.add(row)
+    row.pain_now = entry.pain_now
+    row.worst_pain = entry.worst_pain
+    row.sitting_pain = entry.sitting_pain
+    row.sitting_minutes_before_pain = entry.sitting_minutes_before_pain
+    row.running_pain = entry.running_pain
+    row.tingling = entry.tingling
+    row.notes = entry.notes
+    session.flush()
+    return replaced
+
+
+def days(session: Session, owner: int, since: dt.date | None = None) -> list[DayEntry]:
+    query = select(DiaryEntry).where(DiaryEntry.person_id == owner).order_by(DiaryEntry.day)
+    if since is not None:
+        query = query.where(DiaryEntry.day >= since)
+    return [
+        DayEntry(
+            day=row.day,
+            pain_now=row.pain_now,
+            worst_pain=row.worst_pain,
+            sitting_pain=row.sitting_pain,
+            sitting_minutes_before_pain=row.sitting_minutes_before_pain,
+            running_pain=row.running_pain,
+            tingling=row.tingling,
+            notes=row.notes,
+        )
+        for row in session.scalars(query)
+    ]
