@@ -78,3 +78,17 @@ def test_the_database_itself_refuses_a_score_above_ten(engine: Engine) -> None:
     with pytest.raises(IntegrityError), transaction(engine) as session:
         me = diary_store.person_id(session, "me")
         diary_store.save_day(session, me, DayEntry(DAY, 11, 11))
+
+
+def test_forgetting_a_person_deletes_their_rows_and_nobody_elses(engine: Engine) -> None:
+    with transaction(engine) as session:
+        ana = diary_store.person_id(session, "ana")
+        ben = diary_store.person_id(session, "ben")
+        diary_store.save_day(session, ana, DayEntry(DAY, 7, 8))
+        diary_store.save_day(session, ben, DayEntry(DAY, 1, 2))
+    with transaction(engine) as session:
+        assert diary_store.forget_person(session, "ana")
+        assert not diary_store.forget_person(session, "nobody")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT person_id FROM diary_entry")).scalars().all()
+    assert rows == [ben]

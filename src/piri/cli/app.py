@@ -236,6 +236,36 @@ def log(
 
 
 @app.command()
+def export(
+    file: Annotated[Path, typer.Argument(help="Where to write the JSON document.")],
+) -> None:
+    """Write everything Piri stores about you to one JSON file."""
+    from piri.cli.person_data import run_export
+
+    _run(lambda: run_export(file))
+
+
+@app.command("import-data")
+def import_data(
+    file: Annotated[Path, typer.Argument(help="A file written by 'piri export'.")],
+) -> None:
+    """Restore a 'piri export' file into an empty profile."""
+    from piri.cli.person_data import run_import
+
+    _run(lambda: run_import(file))
+
+
+@app.command()
+def forget(
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete everything.")] = False,
+) -> None:
+    """Delete everything Piri stores about you."""
+    from piri.cli.person_data import run_forget
+
+    _run(lambda: run_forget(yes))
+
+
+@app.command()
 def info() -> None:
     """Show the version, where Piri keeps your data, and what content is loaded."""
     from piri.cli.welcome import print_info

@@ -59,3 +59,13 @@ def days(session: Session, owner: int, since: dt.date | None = None) -> list[Day
         )
         for row in session.scalars(query)
     ]
+
+
+def forget_person(session: Session, name: str) -> bool:
+    """Delete the person and, through the foreign keys, everything that is theirs."""
+    person = session.scalar(select(Person).where(Person.name == name))
+    if person is None:
+        return False
+    session.delete(person)
+    session.flush()
+    return True

@@ -16,7 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
@@ -30,6 +30,10 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
+    )
+    # Deleting a person deletes their rows, in the database and in the session alike.
+    diary: Mapped[list[DiaryEntry]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
     )
 
 

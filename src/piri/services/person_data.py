@@ -1,0 +1,92 @@
+"""Everything stored about a person, as one JSON document: export, import, forget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from piri import __version__
+from piri.domain.diary import DayEntry, DiaryError, check_entry
+from piri.services.diary import LOCAL_PERSON, store
+from piri.store import diary as diary_store
+from piri.store.database import transaction
+
+EXPORT_FORMAT = "piri-export"
+EXPORT_VERSION = 1
+
+
+class PersonDataError(ValueError):
+    """An export file that cannot be imported, or an import that would overwrite data."""
+
+
+def export_document(person: str = LOCAL_PERSON) -> dict[str, Any]:
+    with transaction(store()) as session:
+        days = diary_store.days(session, diary_store.person_id(session, person))
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_by": f"piri {__version__}",
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "diary": [{**asdict(day), "day": day.day.isoformat()} for day in days],
+    }
+
+
+def write_export(path: Path, person: str = LOCAL_PERSON) -> int:
+    """Write the export to ``path``; returns how many diary days it holds."""
+    document = export_document(person)
+    try:
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as error:
+        raise PersonDataError(f"{path}: cannot write ({error.strerror})") from None
+    return len(document["diary"])
+
+
+def import_file(path: Path, person: str = LOCAL_PERSON, today: dt.date | None = None) -> int:
+    """Restore an export into an empty profile; nothing is written unless all of it is valid."""
+    days = _read_export(path, today or dt.date.today())
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        if diary_store.days(session, owner):
+            raise PersonDataError(
+                "this profile already holds data; import only restores into an empty one "
+                "(run 'piri export' to keep a copy, then 'piri forget --yes')"
+            )
+        for day in days:
+            diary_store.save_day(session, owner, day)
+    return len(days)
+
+
+def forget(person: str = LOCAL_PERSON) -> bool:
+    with transaction(store()) as session:
+        return diary_store.forget_person(session, person)
+
+
+def _read_export(path: Path, today: dt.date) -> list[DayEntry]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PersonDataError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PersonDataError(f"{path}: cannot be read ({error})") from None
+    except json.JSONDecodeError as error:
+        raise PersonDataError(
+            f"{path}: not valid JSON (line {error.lineno}: {error.msg})"
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise PersonDataError(f'{path}: not a Piri export (no "format": "{EXPORT_FORMAT}")')
+    if document.get("version") != EXPORT_VERSION:
+        raise PersonDataError(
+            f"{path}: export version {document.get('version')!r}; this Piri reads version "
+            f"{EXPORT_VERSION}"
+        )
+    days = []
+    for number, raw in enumerate(document.get("diary", []), start=1):
+        try:
+            entry = DayEntry(**{**raw, "day": dt.date.fromisoformat(raw["day"])})
+            days.append(check_entry(entry, today))
+        except (TypeError, KeyError, ValueError, DiaryError) as error:
+            raise PersonDataError(f"{path}: diary entry {number}: {error}") from None
+    return days
