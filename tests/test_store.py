@@ -29,11 +29,18 @@ def test_migrating_an_empty_database_reaches_the_newest_schema_and_again_is_a_no
     engine: Engine,
 ) -> None:
     tables = set(inspect(engine).get_table_names())
-    assert {"person", "diary_entry", "alembic_version"} <= tables
+    assert {
+        "person",
+        "diary_entry",
+        "profile",
+        "session_record",
+        "prescription",
+        "outcome_score",
+    } <= tables
     migrate(engine)
     with engine.connect() as connection:
         assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -35,6 +36,18 @@ class Person(Base):
     diary: Mapped[list[DiaryEntry]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    profile: Mapped[Profile | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    sessions: Mapped[list[SessionRecord]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    prescriptions: Mapped[list[PrescriptionRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    scores: Mapped[list[OutcomeScore]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class DiaryEntry(Base):
@@ -59,3 +72,77 @@ class DiaryEntry(Base):
     running_pain: Mapped[int | None] = mapped_column(Integer)
     tingling: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Profile(Base):
+    """What the program is built from; one per person."""
+
+    __tablename__ = "profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    painful_side: Mapped[str | None] = mapped_column(String(10))
+    equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
+    minutes_per_day: Mapped[int] = mapped_column(Integer, default=20)
+    days_per_week: Mapped[int] = mapped_column(Integer, default=4)
+    running_status: Mapped[str] = mapped_column(String(20), default="running_with_pain")
+    goals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    phase: Mapped[str] = mapped_column(String(20), default="settle")
+    phase_since: Mapped[dt.date | None] = mapped_column(Date)
+    last_check: Mapped[dict[str, object] | None] = mapped_column(JSON)
+
+
+class SessionRecord(Base):
+    """One session as it happened: what was done and how the pain answered."""
+
+    __tablename__ = "session_record"
+    __table_args__ = (
+        CheckConstraint("pain_during BETWEEN 0 AND 10", name="pain_during_0_10"),
+        CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
+        CheckConstraint("pain_next_morning BETWEEN 0 AND 10", name="pain_next_morning_0_10"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    routine: Mapped[str] = mapped_column(String(50))
+    phase: Mapped[str] = mapped_column(String(20))
+    # [{"exercise": id, "sets_done": n, "sets_planned": n, "reps": n, "status": "..."}]
+    exercises: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    pain_during: Mapped[int | None] = mapped_column(Integer)
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    pain_next_morning: Mapped[int | None] = mapped_column(Integer)
+    usual_morning_pain: Mapped[int | None] = mapped_column(Integer)
+    decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PrescriptionRow(Base):
+    """The current dose of one strength exercise for one person."""
+
+    __tablename__ = "prescription"
+    __table_args__ = (UniqueConstraint("person_id", "slot", name="one_dose_per_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    slot: Mapped[str] = mapped_column(
+        String(50)
+    )  # the exercise line, named after its first exercise
+    exercise: Mapped[str] = mapped_column(String(50))
+    sets: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int] = mapped_column(Integer)
+    good_sessions: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutcomeScore(Base):
+    """A scored outcome questionnaire (LEFS, PSFS) on a day."""
+
+    __tablename__ = "outcome_score"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    instrument: Mapped[str] = mapped_column(String(10))
+    score: Mapped[float] = mapped_column()
+    answers: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
