@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from piri.cli.session_player import Player
-from piri.content.models import Routine
 from piri.domain.session import (
     ExerciseStatus,
     SessionPlan,
@@ -49,7 +48,7 @@ class RecordingDisplay:
     paused_ticks: int = 0
     durations: list[float] = field(default_factory=list)
 
-    def begin(self, plan: SessionPlan, routine: Routine) -> None:
+    def begin(self, plan: SessionPlan, before_you_start: str) -> None:
         self.events.append(("begin", 0))
 
     def start_exercise(self, plan: SessionPlan, index: int) -> None:

@@ -236,6 +236,102 @@ def log(
 
 
 @app.command()
+def profile(
+    side: Annotated[str | None, typer.Option(help="Painful side: left, right or both.")] = None,
+    equipment: Annotated[
+        str | None,
+        typer.Option(
+            help="What you have, comma-separated: chair, foam_roller, mini_band, step, "
+            "weights; or none."
+        ),
+    ] = None,
+    minutes: Annotated[int | None, typer.Option(help="Minutes a day for exercises.")] = None,
+    days: Annotated[int | None, typer.Option(help="Days a week for exercises (1-7).")] = None,
+    running: Annotated[
+        str | None,
+        typer.Option(help="running_normally, running_with_pain or stopped."),
+    ] = None,
+    goal: Annotated[
+        list[str] | None,
+        typer.Option(help="A goal, e.g. 'sit through a film'; repeat for up to 5 (replaces them)."),
+    ] = None,
+    walks_30_min: Annotated[
+        bool | None,
+        typer.Option(
+            "--walks-30-min/--no-walks-30-min", help="You can walk 30 minutes without pain."
+        ),
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Show your profile, or change it with the options."""
+    from piri.cli.program import profile_from_options, run_profile
+
+    changes = profile_from_options(
+        side=side,
+        equipment=equipment,
+        minutes=minutes,
+        days=days,
+        running=running,
+        goal=goal,
+        walks_30_min=walks_30_min,
+    )
+    _run(lambda: run_profile(changes, output.value))
+
+
+@app.command()
+def plan(
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Your program: the phase you are in and this week's sessions."""
+    from piri.cli.program import run_plan
+
+    _run(lambda: run_plan(output.value))
+
+
+@app.command()
+def today(
+    pace: Annotated[
+        float,
+        typer.Option(callback=_check_pace, help="Timer speed: 0.5 twice as fast, 0 instant."),
+    ] = 1.0,
+    pain_during: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Pain during the exercises, 0-10.")
+    ] = None,
+    pain_after: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Pain right after them, 0-10.")
+    ] = None,
+    morning: Annotated[
+        int | None,
+        typer.Option(min=0, max=10, help="The next morning: your pain on waking, 0-10."),
+    ] = None,
+    usual: Annotated[
+        int | None,
+        typer.Option(min=0, max=10, help="With --morning: your usual morning pain, 0-10."),
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Today's session from your plan, then the pain scores that adjust it."""
+    from piri.cli.program import run_today
+
+    _run(
+        lambda: run_today(
+            pace=pace,
+            pain_during=pain_during,
+            pain_after=pain_after,
+            morning=morning,
+            usual=usual,
+            output=output.value,
+        )
+    )
+
+
+@app.command()
 def export(
     file: Annotated[Path, typer.Argument(help="Where to write the JSON document.")],
 ) -> None:

@@ -26,6 +26,7 @@ from piri.services.check import (
     questionnaire,
     questionnaire_as_json,
     read_answers_file,
+    remember_result,
     result_as_json,
     run_check,
     urgent_flags_so_far,
@@ -58,6 +59,7 @@ def run_from_file(path: Path, output: str) -> int:
             console.print(f"  - {problem}")
         console.print("See every question with: piri check --questions --format json")
         return EXIT_BAD_INPUT
+    remember_result(result)
     if output == "json":
         print(json.dumps(result_as_json(result), indent=2, ensure_ascii=False))
     else:
@@ -137,7 +139,9 @@ def run_interactive() -> int:
     except (KeyboardInterrupt, EOFError):
         console.print("\nCheck stopped before the end; nothing was kept.")
         return EXIT_STOPPED
-    print_result(console, run_check(answers))
+    result = run_check(answers)
+    remember_result(result)
+    print_result(console, result)
     return 0
 
 

@@ -18,7 +18,6 @@ from rich.table import Table
 from rich.text import Text
 
 from piri.cli.output import print_safety_notice
-from piri.content.models import Routine
 from piri.domain.session import (
     ExerciseStatus,
     SessionPlan,
@@ -32,7 +31,7 @@ KEYS_HELP = "p or space: pause · s: skip this step · n: next exercise · q: qu
 
 
 class SessionDisplay(Protocol):
-    def begin(self, plan: SessionPlan, routine: Routine) -> None: ...
+    def begin(self, plan: SessionPlan, before_you_start: str) -> None: ...
     def start_exercise(self, plan: SessionPlan, index: int) -> None: ...
     def start_step(self, plan: SessionPlan, number: int, duration: float) -> None: ...
     def tick(
@@ -81,7 +80,7 @@ def rep_now(step: SessionStep, duration: float, remaining: float) -> int | None:
     return min(step.reps, int(done_fraction * step.reps) + 1)
 
 
-def _begin_lines(console: Console, plan: SessionPlan, routine: Routine, keys: bool) -> None:
+def _begin_lines(console: Console, plan: SessionPlan, before_you_start: str, keys: bool) -> None:
     console.rule(f"[bold]{plan.routine_name}")
     count = len(plan.exercises)
     side = f" · painful side: {plan.painful_side}" if plan.painful_side else ""
@@ -89,7 +88,7 @@ def _begin_lines(console: Console, plan: SessionPlan, routine: Routine, keys: bo
         f"{count} exercise{'s' if count != 1 else ''}, "
         f"{minutes_text(plan.total_seconds)} at normal pace{side}."
     )
-    console.print(f"[bold]Before you start:[/] {routine.before_you_start}")
+    console.print(f"[bold]Before you start:[/] {before_you_start}")
     if keys:
         console.print(f"[dim]Keys: {KEYS_HELP}[/]")
     console.print()
@@ -138,8 +137,8 @@ class PlainDisplay:
         self.keys = keys
         self._paused = False
 
-    def begin(self, plan: SessionPlan, routine: Routine) -> None:
-        _begin_lines(self.console, plan, routine, self.keys)
+    def begin(self, plan: SessionPlan, before_you_start: str) -> None:
+        _begin_lines(self.console, plan, before_you_start, self.keys)
 
     def start_exercise(self, plan: SessionPlan, index: int) -> None:
         planned = plan.exercises[index]
@@ -178,8 +177,8 @@ class LiveDisplay:
         self.pace = pace
         self.live = Live(console=console, auto_refresh=False, transient=True)
 
-    def begin(self, plan: SessionPlan, routine: Routine) -> None:
-        _begin_lines(self.console, plan, routine, self.keys)
+    def begin(self, plan: SessionPlan, before_you_start: str) -> None:
+        _begin_lines(self.console, plan, before_you_start, self.keys)
         self.live.start()
 
     def start_exercise(self, plan: SessionPlan, index: int) -> None:

@@ -133,7 +133,7 @@ def run_session_command(routine_id: str | None, *, pace: float, side: str | None
             else PlainDisplay(console, keys=interactive)
         )
         player = Player(display=display, keys=keys, pace=pace)
-        display.begin(plan, routine)
+        display.begin(plan, routine.before_you_start)
         log = player.play(plan)
         display.finish(log.summary())
     return EXIT_INTERRUPTED if player.interrupted else 0

@@ -23,6 +23,7 @@ from piri.content.models import (
     RoutineFile,
     SafetyNotice,
 )
+from piri.content.program_models import Program
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -96,6 +97,7 @@ class ContentLibrary:
     safety: SafetyNotice
     questionnaire: Questionnaire
     check_rules: CheckRules
+    program: Program
 
     def section(self, section_id: str) -> KnowledgeSection | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -158,7 +160,17 @@ def load_library(data_dir: Path = DATA_DIR) -> ContentLibrary:
         check_rules=load_check_rules(
             data_dir / "check" / "rules.toml", questionnaire, routines, sections
         ),
+        program=load_program(data_dir / "program.toml", exercises),
     )
+
+
+def load_program(path: Path, exercises: dict[str, Exercise]) -> Program:
+    """The phases and strength ladders; every exercise they name must exist."""
+    program = load_model(path, Program)
+    unknown = sorted(program.exercise_ids() - set(exercises))
+    if unknown:
+        raise ContentError(path, [f"no exercise with id {unknown}"])
+    return program
 
 
 def load_check_rules(

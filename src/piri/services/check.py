@@ -158,3 +158,10 @@ def _run_vignette(path: Path) -> VignetteOutcome:
         expected_pattern=data["expected_pattern"],
         got_pattern=top.id if top else NO_PATTERN,
     )
+
+
+def remember_result(result: CheckResult) -> None:
+    """Keep the latest result on the person's profile, where the program can see it."""
+    from piri.services.program import save_check_result
+
+    save_check_result(result_as_json(result))

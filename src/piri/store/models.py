@@ -87,6 +87,7 @@ class Profile(Base):
     days_per_week: Mapped[int] = mapped_column(Integer, default=4)
     running_status: Mapped[str] = mapped_column(String(20), default="running_with_pain")
     goals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    walks_30_min_pain_free: Mapped[bool] = mapped_column(Boolean, default=False)
     phase: Mapped[str] = mapped_column(String(20), default="settle")
     phase_since: Mapped[dt.date | None] = mapped_column(Date)
     last_check: Mapped[dict[str, object] | None] = mapped_column(JSON)

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("days_per_week", sa.Integer, nullable=False),
         sa.Column("running_status", sa.String(20), nullable=False),
         sa.Column("goals", sa.JSON, nullable=False),
+        sa.Column("walks_30_min_pain_free", sa.Boolean, nullable=False),
         sa.Column("phase", sa.String(20), nullable=False),
         sa.Column("phase_since", sa.Date),
         sa.Column("last_check", sa.JSON),

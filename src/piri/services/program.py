@@ -1,0 +1,310 @@
+"""The personal program as every surface uses it: profile, this week, today, and after a session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from piri.content.loader import library
+from piri.content.models import Equipment, Phase
+from piri.content.program_models import ProgramPhase
+from piri.domain.program import (
+    DayPlan,
+    PhaseDecision,
+    RunnerProfile,
+    SecondsOf,
+    first_prescription,
+    ladder_links,
+    next_phase,
+    open_ladders,
+    week_plan,
+)
+from piri.domain.progression import PainReport, Prescription, Verdict, decide, judge_pain
+from piri.services.diary import LOCAL_PERSON, store
+from piri.store import diary as diary_store
+from piri.store import program as program_store
+from piri.store.database import transaction
+from piri.store.models import SessionRecord
+
+SIDES = ("left", "right", "both")
+RUNNING_STATUSES = ("running_normally", "running_with_pain", "stopped")
+EQUIPMENT = tuple(e.value for e in Equipment)
+MINUTES_RANGE = (5, 120)
+MAX_GOALS = 5
+
+
+class ProfileError(ValueError):
+    """A profile value outside what Piri accepts; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One strength ladder: its current dose, with easier/harder neighbours filled in."""
+
+    key: str
+    ladder: list[str]
+    dose: Prescription
+    good_sessions: int
+
+
+@dataclass(frozen=True)
+class Week:
+    phase: ProgramPhase
+    since: dt.date
+    profile: RunnerProfile
+    days: list[DayPlan]
+    slots: list[Slot]
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+
+def get_profile(person: str = LOCAL_PERSON) -> tuple[RunnerProfile, Phase, Any]:
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        profile, phase, _since, last_check = program_store.load_profile(session, owner)
+    return profile, phase, last_check
+
+
+def update_profile(
+    person: str = LOCAL_PERSON, today: dt.date | None = None, **changes: Any
+) -> RunnerProfile:
+    """Change the named fields; every value is checked and a wrong one names its field."""
+    _check_profile_changes(changes)
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        current, _phase, since, _check = program_store.load_profile(session, owner)
+        updated = replace(current, **changes)
+        program_store.save_profile(session, owner, updated)
+        if since is None:
+            program_store.save_phase(session, owner, Phase.SETTLE, today or dt.date.today())
+    return updated
+
+
+def _check_profile_changes(changes: dict[str, Any]) -> None:
+    side = changes.get("painful_side")
+    if side is not None and side not in SIDES:
+        raise ProfileError(f"painful side: '{side}' is not one of {', '.join(SIDES)}")
+    for item in changes.get("equipment", ()):
+        if item not in EQUIPMENT:
+            raise ProfileError(f"equipment: '{item}' is not one of {', '.join(EQUIPMENT)}")
+    minutes = changes.get("minutes_per_day")
+    low, high = MINUTES_RANGE
+    if minutes is not None and not low <= minutes <= high:
+        raise ProfileError(f"minutes a day: expected {low} to {high}, got {minutes}")
+    days = changes.get("days_per_week")
+    if days is not None and not 1 <= days <= 7:
+        raise ProfileError(f"days a week: expected 1 to 7, got {days}")
+    status = changes.get("running_status")
+    if status is not None and status not in RUNNING_STATUSES:
+        raise ProfileError(f"running: '{status}' is not one of {', '.join(RUNNING_STATUSES)}")
+    goals = changes.get("goals")
+    if goals is not None:
+        if len(goals) > MAX_GOALS:
+            raise ProfileError(f"goals: at most {MAX_GOALS}, got {len(goals)}")
+        if any(not goal.strip() or len(goal) > 100 for goal in goals):
+            raise ProfileError("goals: each goal is 1 to 100 characters")
+
+
+def save_check_result(result: dict[str, Any], person: str = LOCAL_PERSON) -> None:
+    with transaction(store()) as session:
+        program_store.save_last_check(session, diary_store.person_id(session, person), result)
+
+
+# --- the week and today ------------------------------------------------------------------------
+
+
+def this_week(person: str = LOCAL_PERSON, today: dt.date | None = None) -> Week:
+    today = today or dt.date.today()
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        return _week(session, owner, today)
+
+
+def _week(session: Session, owner: int, today: dt.date) -> Week:
+    content = library()
+    profile, phase, since, _check = program_store.load_profile(session, owner)
+    if since is None:
+        since = today
+        program_store.save_phase(session, owner, phase, since)
+    slots = _slots(session, owner, profile, phase, since, today)
+    days = week_plan(
+        phase,
+        content.program,
+        content.exercises,
+        profile,
+        [slot.dose for slot in slots],
+        SecondsOf(content.exercises),
+    )
+    return Week(content.program.phase(phase), since, profile, days, slots)
+
+
+def _slots(
+    session: Session,
+    owner: int,
+    profile: RunnerProfile,
+    phase: Phase,
+    since: dt.date,
+    today: dt.date,
+) -> list[Slot]:
+    """The strength ladders open now, creating a starting dose for any new one."""
+    if phase is Phase.SETTLE:
+        return []
+    content = library()
+    week = (today - since).days // 7 + 1 if phase is Phase.STRENGTHEN else 99
+    stored = program_store.prescriptions(session, owner)
+    slots = []
+    for ladder in open_ladders(content.program, content.exercises, profile, week):
+        key = ladder[0]
+        if key in stored and stored[key][0].exercise in ladder:
+            dose, good = stored[key]
+        else:
+            dose, good = first_prescription(ladder), 0
+            program_store.save_prescription(session, owner, key, dose, good)
+        easier, harder = ladder_links(ladder, dose.exercise)
+        slots.append(Slot(key, ladder, replace(dose, easier=easier, harder=harder), good))
+    return slots
+
+
+def today_plan(person: str = LOCAL_PERSON, today: dt.date | None = None) -> tuple[Week, DayPlan]:
+    today = today or dt.date.today()
+    week = this_week(person, today)
+    return week, week.days[today.weekday()]
+
+
+# --- after a session --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseDone:
+    exercise: str
+    sets_done: int
+    sets_planned: int
+    status: str  # done, partly done, skipped, stopped, not reached
+
+
+def record_session(
+    day: dt.date,
+    phase: Phase,
+    done: list[ExerciseDone],
+    pain_during: int | None,
+    pain_after: int | None,
+    person: str = LOCAL_PERSON,
+    notes: str = "",
+) -> int:
+    """Store a session as it happened; the dose decisions wait for the next-morning pain."""
+    for name, value in (("during", pain_during), ("right after", pain_after)):
+        if value is not None and not 0 <= value <= 10:
+            raise ProfileError(f"pain {name}: expected 0 to 10, got {value}")
+    record = SessionRecord(
+        day=day,
+        routine=f"{phase.value}-day",
+        phase=phase.value,
+        exercises=[asdict(e) for e in done],
+        completed=bool(done) and all(e.status == "done" for e in done),
+        pain_during=pain_during,
+        pain_after=pain_after,
+        decisions=[],
+        notes=notes,
+    )
+    with transaction(store()) as session:
+        return program_store.add_session(session, diary_store.person_id(session, person), record)
+
+
+@dataclass(frozen=True)
+class MorningResult:
+    session_day: dt.date
+    decisions: list[str]
+    phase: PhaseDecision
+
+
+class NothingToScoreError(LookupError):
+    """There is no session waiting for its next-morning pain."""
+
+
+def record_morning(
+    pain_next_morning: int,
+    usual_morning: int | None = None,
+    person: str = LOCAL_PERSON,
+    today: dt.date | None = None,
+) -> MorningResult:
+    """The next-morning pain of the last session: adjust each dose, then check the phase."""
+    today = today or dt.date.today()
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        record = program_store.latest_session_waiting_for_morning(session, owner)
+        if record is None:
+            raise NothingToScoreError(
+                "no session is waiting for its next-morning pain; do a session first ('piri today')"
+            )
+        usual = (
+            usual_morning
+            if usual_morning is not None
+            else _usual_morning(session, owner, record.day, pain_next_morning)
+        )
+        report = PainReport(
+            record.pain_during or 0, record.pain_after or 0, pain_next_morning, usual
+        )
+        record.pain_next_morning = pain_next_morning
+        record.usual_morning_pain = usual
+        decisions = _adjust_doses(session, owner, record, report, today)
+        record.decisions = decisions
+        session.flush()
+        phase = _check_phase(session, owner, today)
+        return MorningResult(record.day, decisions, phase)
+
+
+def _usual_morning(session: Session, owner: int, day: dt.date, fallback: int) -> int:
+    """The diary's pain on the session day stands for the usual; else no rise is assumed."""
+    entries = [d for d in diary_store.days(session, owner) if d.day <= day]
+    return entries[-1].pain_now if entries else fallback
+
+
+def _adjust_doses(
+    session: Session, owner: int, record: SessionRecord, report: PainReport, today: dt.date
+) -> list[str]:
+    week = _week(session, owner, today)
+    done = {str(e["exercise"]): e for e in record.exercises}
+    decisions = []
+    for slot in week.slots:
+        if slot.dose.exercise not in done:
+            continue
+        completed = done[slot.dose.exercise]["status"] == "done"
+        decision = decide(slot.dose, report, completed, slot.good_sessions)
+        verdict, _reason = judge_pain(report)
+        if decision.verdict is Verdict.HOLD and verdict is Verdict.PROGRESS and completed:
+            good = slot.good_sessions + 1
+        else:
+            good = 0
+        program_store.save_prescription(session, owner, slot.key, decision.prescription, good)
+        why = decision.why
+        for neighbour in (slot.dose.harder, slot.dose.easier):
+            if neighbour is not None:
+                why = why.replace(neighbour, _name(neighbour))
+        decisions.append(f"{_name(slot.dose.exercise)}: {why}")
+    if not decisions:
+        verdict, reason = judge_pain(report)
+        decisions.append(f"Pain check: {verdict.value.replace('_', ' ')}, because {reason}.")
+    return decisions
+
+
+def _check_phase(session: Session, owner: int, today: dt.date) -> PhaseDecision:
+    profile, phase, since, _check = program_store.load_profile(session, owner)
+    decision = next_phase(
+        phase,
+        since or today,
+        today,
+        diary_store.days(session, owner),
+        program_store.session_outcomes(session, owner),
+        profile,
+    )
+    if decision.changed:
+        program_store.save_phase(session, owner, decision.phase, today)
+    return decision
+
+
+def _name(exercise_id: str) -> str:
+    return library().exercises[exercise_id].name
