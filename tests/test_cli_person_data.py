@@ -32,6 +32,27 @@ def test_export_forget_import_round_trip(piri: PiriRunner, tmp_path: Path) -> No
     assert diary_days(piri, tmp_path, "after.json") == before
 
 
+def test_the_round_trip_keeps_profile_sessions_doses_and_check(
+    piri: PiriRunner, tmp_path: Path
+) -> None:
+    piri("profile", "--side", "right", "--equipment", "chair", "--days", "7", "--goal", "a film")
+    assert piri("today", "--pace", "0", "--pain-during", "2", "--pain-after", "2").returncode == 0
+    assert piri("today", "--morning", "1", "--usual", "2").returncode == 0
+    assert piri("log", "--pain-now", "2", "--worst", "3").returncode == 0
+    before = tmp_path / "before.json"
+    assert piri("export", str(before)).returncode == 0
+    exported = json.loads(before.read_text(encoding="utf-8"))
+    assert exported["profile"][0]["painful_side"] == "right"
+    assert exported["sessions"][0]["pain_next_morning"] == 1
+    assert piri("forget", "--yes").returncode == 0
+    assert piri("import-data", str(before)).returncode == 0
+    after = tmp_path / "after.json"
+    assert piri("export", str(after)).returncode == 0
+    restored = json.loads(after.read_text(encoding="utf-8"))
+    for key in ("diary", "profile", "sessions", "prescriptions", "outcome_scores"):
+        assert restored[key] == exported[key], key
+
+
 def test_import_never_overwrites_stored_data(piri: PiriRunner, tmp_path: Path) -> None:
     assert piri("log", "--pain-now", "3", "--worst", "6").returncode == 0
     export = tmp_path / "mine.json"

@@ -8,10 +8,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from piri import __version__
 from piri.domain.diary import DayEntry, DiaryError, check_entry
 from piri.services.diary import LOCAL_PERSON, store
 from piri.store import diary as diary_store
+from piri.store import person_rows
 from piri.store.database import transaction
 
 EXPORT_FORMAT = "piri-export"
@@ -24,13 +27,19 @@ class PersonDataError(ValueError):
 
 def export_document(person: str = LOCAL_PERSON) -> dict[str, Any]:
     with transaction(store()) as session:
-        days = diary_store.days(session, diary_store.person_id(session, person))
+        owner = diary_store.person_id(session, person)
+        days = diary_store.days(session, owner)
+        others = {
+            key: person_rows.rows_of(session, owner, model)
+            for key, model in person_rows.TABLES.items()
+        }
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_by": f"piri {__version__}",
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "diary": [{**asdict(day), "day": day.day.isoformat()} for day in days],
+        **others,
     }
 
 
@@ -46,16 +55,28 @@ def write_export(path: Path, person: str = LOCAL_PERSON) -> int:
 
 def import_file(path: Path, person: str = LOCAL_PERSON, today: dt.date | None = None) -> int:
     """Restore an export into an empty profile; nothing is written unless all of it is valid."""
-    days = _read_export(path, today or dt.date.today())
-    with transaction(store()) as session:
-        owner = diary_store.person_id(session, person)
-        if diary_store.days(session, owner):
-            raise PersonDataError(
-                "this profile already holds data; import only restores into an empty one "
-                "(run 'piri export' to keep a copy, then 'piri forget --yes')"
-            )
-        for day in days:
-            diary_store.save_day(session, owner, day)
+    days, others = _read_export(path, today or dt.date.today())
+    try:
+        with transaction(store()) as session:
+            owner = diary_store.person_id(session, person)
+            if diary_store.days(session, owner) or person_rows.holds_anything(session, owner):
+                raise PersonDataError(
+                    "this profile already holds data; import only restores into an empty one "
+                    "(run 'piri export' to keep a copy, then 'piri forget --yes')"
+                )
+            for day in days:
+                diary_store.save_day(session, owner, day)
+            for key, model in person_rows.TABLES.items():
+                person_rows.add_rows(session, owner, model, others.get(key, []))
+    except (ValueError, TypeError) as error:
+        if isinstance(error, PersonDataError):
+            raise
+        raise PersonDataError(f"{path}: {error}") from None
+    except SQLAlchemyError as error:
+        reason = str(error.orig) if hasattr(error, "orig") else str(error)
+        raise PersonDataError(
+            f"{path}: the database refused it ({reason.splitlines()[0]})"
+        ) from None
     return len(days)
 
 
@@ -64,7 +85,7 @@ def forget(person: str = LOCAL_PERSON) -> bool:
         return diary_store.forget_person(session, person)
 
 
-def _read_export(path: Path, today: dt.date) -> list[DayEntry]:
+def _read_export(path: Path, today: dt.date) -> tuple[list[DayEntry], dict[str, Any]]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -89,4 +110,10 @@ def _read_export(path: Path, today: dt.date) -> list[DayEntry]:
             days.append(check_entry(entry, today))
         except (TypeError, KeyError, ValueError, DiaryError) as error:
             raise PersonDataError(f"{path}: diary entry {number}: {error}") from None
-    return days
+    others = {}
+    for key in person_rows.TABLES:
+        rows = document.get(key, [])
+        if not isinstance(rows, list):
+            raise PersonDataError(f"{path}: '{key}' must be a list")
+        others[key] = rows
+    return days, others
