@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.conftest import PiriRunner
 
@@ -31,3 +32,28 @@ def test_log_refuses_nonsense_and_keeps_what_was_stored(piri: PiriRunner) -> Non
         assert message in " ".join(result.stderr.split()), result.stderr
     kept = piri("log", "--pain-now", "3", "--worst", "5", "--format", "json")
     assert json.loads(kept.stdout)["updated"] is True
+
+
+def test_log_without_scores_asks_in_a_terminal(tmp_path: Path) -> None:
+    from tests.test_cli_session import _run_in_terminal
+
+    answers = [
+        ("Pain right now", "3\r"),
+        ("Worst pain today", "12\r"),  # refused, asked again
+        ("whole number from 0 to 10", "5\r"),
+        ("Pain when sitting", "\r"),
+        ("Minutes of sitting", "20\r"),
+        ("Pain when running", "\r"),
+        ("Tingling", "y\r"),
+        ("Notes", "long drive\r"),
+    ]
+    code, out = _run_in_terminal(tmp_path, ["log"], answers)
+    assert code == 0, out
+    assert "Saved the diary for" in out
+    assert "pain now 3/10, worst today 5/10" in " ".join(out.split())
+
+
+def test_log_without_scores_and_without_a_terminal_says_what_to_give(piri: PiriRunner) -> None:
+    result = piri("log")
+    assert result.returncode == 2
+    assert "give at least --pain-now and --worst" in " ".join(result.stderr.split())

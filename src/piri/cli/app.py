@@ -205,8 +205,10 @@ def check(
 
 @app.command()
 def log(
-    pain_now: Annotated[int, typer.Option(help="Pain right now, 0 (none) to 10 (worst).")],
-    worst: Annotated[int, typer.Option(help="The worst pain today, 0 to 10.")],
+    pain_now: Annotated[
+        int | None, typer.Option(help="Pain right now, 0 (none) to 10 (worst).")
+    ] = None,
+    worst: Annotated[int | None, typer.Option(help="The worst pain today, 0 to 10.")] = None,
     sitting: Annotated[int | None, typer.Option(help="Pain when sitting, 0 to 10.")] = None,
     sitting_minutes: Annotated[
         int | None, typer.Option(help="Minutes of sitting before the pain starts.")
@@ -223,14 +225,16 @@ def log(
         ShowFormat.TEXT
     ),
 ) -> None:
-    """Write today's pain diary (the same day twice updates it)."""
-    from piri.cli.log import parse_day, run_log
+    """Write today's pain diary (the same day twice updates it); asks when run without scores."""
+    from piri.cli.log import ask_entry, parse_day, run_log
     from piri.domain.diary import DayEntry, DiaryError
 
     try:
         day = parse_day(date)
     except DiaryError as error:
         raise typer.BadParameter(str(error), param_hint="--date") from None
+    if pain_now is None or worst is None:
+        _run(lambda: ask_entry(day, output.value))
     entry = DayEntry(day, pain_now, worst, sitting, sitting_minutes, running, tingling, notes)
     _run(lambda: run_log(entry, output.value))
 

@@ -40,3 +40,45 @@ def parse_day(text: str | None) -> dt.date:
         raise DiaryError(
             f"date: '{text}' is not a date; use YYYY-MM-DD, today or yesterday"
         ) from None
+
+
+EXIT_STOPPED = 130
+
+
+def ask_entry(day: dt.date, output: str) -> int:
+    """Ask for each field in the terminal; without a terminal, say which options to give."""
+    import sys
+
+    if not sys.stdin.isatty():
+        stderr().print(
+            "[bold red]Error:[/] give at least --pain-now and --worst "
+            "(or run 'piri log' in a terminal to be asked)."
+        )
+        return EXIT_BAD_INPUT
+    console = stdout()
+    console.print(f"[bold]Pain diary for {day:%A %d %B %Y}[/] (Enter skips an optional one)")
+    try:
+        pain_now = _ask_number("Pain right now, 0-10", 10, required=True)
+        worst = _ask_number("Worst pain today, 0-10", 10, required=True)
+        sitting = _ask_number("Pain when sitting, 0-10", 10)
+        minutes = _ask_number("Minutes of sitting before the pain starts", 1440)
+        running = _ask_number("Pain when running today, 0-10 (Enter if you did not run)", 10)
+        tingling = console.input("Tingling in the leg today? y/n: ").strip().lower() == "y"
+        notes = console.input("Notes: ").strip()
+    except (EOFError, KeyboardInterrupt):
+        console.print("\nNothing was saved.")
+        return EXIT_STOPPED
+    assert pain_now is not None and worst is not None
+    entry = DayEntry(day, pain_now, worst, sitting, minutes, running, tingling, notes)
+    return run_log(entry, output)
+
+
+def _ask_number(prompt: str, maximum: int, required: bool = False) -> int | None:
+    console = stdout()
+    while True:
+        typed = console.input(f"{prompt}: ").strip()
+        if not typed and not required:
+            return None
+        if typed.isdigit() and 0 <= int(typed) <= maximum:
+            return int(typed)
+        console.print(f"[yellow]Type a whole number from 0 to {maximum}.[/]")
