@@ -336,6 +336,38 @@ def today(
 
 
 @app.command()
+def score(
+    questionnaire: Annotated[str, typer.Argument(help="lefs or psfs.")],
+    answers: Annotated[
+        str | None, typer.Option(help="LEFS: the 20 answers, 0-4 each, comma-separated.")
+    ] = None,
+    activity: Annotated[
+        list[str] | None,
+        typer.Option(help="PSFS: 'activity=rating' (0-10); repeat for up to 5."),
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Score an outcome questionnaire and see the change that matters."""
+    from piri.cli.scores import run_score
+
+    _run(lambda: run_score(questionnaire, answers, activity or [], output.value))
+
+
+@app.command("progress")
+def progress_command(
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Your pain, sitting, sessions and scores, week by week, and what has really changed."""
+    from piri.cli.progress_view import run_progress
+
+    _run(lambda: run_progress(output.value))
+
+
+@app.command()
 def export(
     file: Annotated[Path, typer.Argument(help="Where to write the JSON document.")],
 ) -> None:

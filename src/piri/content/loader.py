@@ -24,6 +24,7 @@ from piri.content.models import (
     SafetyNotice,
 )
 from piri.content.program_models import Program
+from piri.content.questionnaire_models import ScaleQuestionnaire
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -98,6 +99,7 @@ class ContentLibrary:
     questionnaire: Questionnaire
     check_rules: CheckRules
     program: Program
+    lefs: ScaleQuestionnaire
 
     def section(self, section_id: str) -> KnowledgeSection | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -161,6 +163,7 @@ def load_library(data_dir: Path = DATA_DIR) -> ContentLibrary:
             data_dir / "check" / "rules.toml", questionnaire, routines, sections
         ),
         program=load_program(data_dir / "program.toml", exercises),
+        lefs=load_model(data_dir / "questionnaires" / "lefs.toml", ScaleQuestionnaire),
     )
 
 

@@ -1,0 +1,84 @@
+"""Outcome questionnaires: score, store, and compare with the last time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from piri.domain.outcomes import (
+    Change,
+    ScoreError,
+    lefs_change,
+    psfs_change,
+    score_lefs,
+    score_psfs,
+)
+from piri.services.diary import LOCAL_PERSON, store
+from piri.store import diary as diary_store
+from piri.store import scores as score_store
+from piri.store.database import transaction
+
+INSTRUMENTS = ("lefs", "psfs")
+PSFS_RATING_MAX = 10
+
+
+@dataclass(frozen=True)
+class Scored:
+    instrument: str
+    day: dt.date
+    score: float
+    previous: tuple[dt.date, float] | None
+    change: Change | None
+
+
+def record_lefs(items: list[int], person: str = LOCAL_PERSON, day: dt.date | None = None) -> Scored:
+    total = score_lefs(items)
+    answers: dict[str, object] = {"items": items}
+    return _record("lefs", float(total), answers, person, day or dt.date.today())
+
+
+def record_psfs(
+    activities: list[tuple[str, int]], person: str = LOCAL_PERSON, day: dt.date | None = None
+) -> Scored:
+    for name, _rating in activities:
+        if not name.strip():
+            raise ScoreError("PSFS: every activity needs a name, e.g. 'sit through a film=3'")
+    score = score_psfs([rating for _, rating in activities])
+    answers: dict[str, object] = {
+        "activities": [{"activity": n, "rating": r} for n, r in activities]
+    }
+    return _record("psfs", score, answers, person, day or dt.date.today())
+
+
+def parse_psfs_activity(text: str) -> tuple[str, int]:
+    """'sit through a film=3' -> ('sit through a film', 3)."""
+    name, sep, rating = text.rpartition("=")
+    if not sep or not name.strip():
+        raise ScoreError(
+            f"PSFS activity '{text}': write it as 'activity=rating', e.g. 'run 5 km=2'"
+        )
+    if not rating.strip().isdigit() or not 0 <= int(rating) <= PSFS_RATING_MAX:
+        raise ScoreError(
+            f"PSFS activity '{name.strip()}': the rating must be 0 to 10, got '{rating}'"
+        )
+    return name.strip(), int(rating)
+
+
+def _record(
+    instrument: str, score: float, answers: dict[str, object], person: str, day: dt.date
+) -> Scored:
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        earlier = score_store.scores(session, owner, instrument)
+        score_store.save_score(session, owner, day, instrument, score, answers)
+    previous = (earlier[-1][0], earlier[-1][2]) if earlier else None
+    change = None
+    if previous is not None:
+        compare = lefs_change if instrument == "lefs" else psfs_change
+        change = compare(previous[1], score)  # type: ignore[arg-type]
+    return Scored(instrument, day, score, previous, change)
+
+
+def score_history(person: str = LOCAL_PERSON) -> list[tuple[dt.date, str, float]]:
+    with transaction(store()) as session:
+        return score_store.scores(session, diary_store.person_id(session, person))
