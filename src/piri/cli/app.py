@@ -316,6 +316,7 @@ def today(
         int | None,
         typer.Option(min=0, max=10, help="With --morning: your usual morning pain, 0-10."),
     ] = None,
+    notes: Annotated[str, typer.Option(help="Anything worth remembering about the session.")] = "",
     output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
         ShowFormat.TEXT
     ),
@@ -326,6 +327,7 @@ def today(
     _run(
         lambda: run_today(
             pace=pace,
+            notes=notes,
             pain_during=pain_during,
             pain_after=pain_after,
             morning=morning,

@@ -166,6 +166,7 @@ def _name(exercise_id: str | None) -> str:
 def run_today(
     *,
     pace: float,
+    notes: str = "",
     pain_during: int | None,
     pain_after: int | None,
     morning: int | None,
@@ -187,7 +188,7 @@ def run_today(
     if pain_after is None and sys.stdin.isatty():
         pain_after = _ask_pain("Pain right now, after them (0-10)")
     try:
-        record_session(dt.date.today(), week.phase.id, done, pain_during, pain_after)
+        record_session(dt.date.today(), week.phase.id, done, pain_during, pain_after, notes=notes)
     except ProfileError as error:
         return _error(error)
     console = stdout()
@@ -221,8 +222,11 @@ def _play(week: Week, day: DayPlan, pace: float) -> tuple[list[ExerciseDone], bo
         log = player.play(plan)
         summary = log.summary()
         display.finish(summary)
+    doses = dict(day.items)
     done = [
-        ExerciseDone(e.exercise_id, e.work_done, e.work_planned, e.status.value)
+        ExerciseDone(
+            e.exercise_id, e.work_done, e.work_planned, e.status.value, doses[e.exercise_id].reps
+        )
         for e in summary.exercises
     ]
     return done, player.interrupted

@@ -184,6 +184,7 @@ class ExerciseDone:
     sets_done: int
     sets_planned: int
     status: str  # done, partly done, skipped, stopped, not reached
+    reps: int | None = None  # per set, when the exercise counts repetitions
 
 
 def record_session(
