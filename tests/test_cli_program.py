@@ -91,3 +91,24 @@ def test_the_latest_symptom_check_is_kept_on_the_profile(piri: PiriRunner, tmp_p
     document = json.loads(piri("profile", "--format", "json").stdout)
     assert document["last_check"]["urgency"] == "self_care"
     assert document["last_check"]["top_pattern"] == "deep-gluteal-syndrome"
+
+
+def test_today_in_a_terminal_asks_for_the_pain_after_the_session(tmp_path: Path) -> None:
+    from tests.test_cli_session import _run_in_terminal
+
+    _run_in_terminal(tmp_path, ["profile", "--days", "7", "--equipment", "chair"], [])
+    code, out = _run_in_terminal(
+        tmp_path,
+        ["today", "--pace", "0"],
+        [
+            ("Pain during the exercises", "11\r"),
+            ("whole number from 0 to 10", "3\r"),
+            ("Pain right now", "2\r"),
+        ],
+    )
+    assert code == 0, out
+    assert out.index("Session summary") < out.index("Pain during the exercises")
+    assert "Saved. Tomorrow morning" in out
+    code, out = _run_in_terminal(tmp_path, ["today", "--morning", "2", "--format", "json"], [])
+    assert code == 0, out
+    assert '"session_day"' in out
