@@ -200,28 +200,14 @@ def run_today(
 
 
 def _play(week: Week, day: DayPlan, pace: float) -> tuple[list[ExerciseDone], bool]:
-    from piri.cli.keys import key_reader
-    from piri.cli.session_display import LiveDisplay, PlainDisplay, SessionDisplay
-    from piri.cli.session_player import Player
+    from piri.cli.session_player import play_in_terminal
     from piri.domain.session import PlannedExercise, plan_session
 
     exercises = library().exercises
     side = week.profile.painful_side if week.profile.painful_side in ("left", "right") else None
     planned = [PlannedExercise(exercises[e], dose) for e, dose in day.items]
     plan = plan_session(f"{week.phase.id.value}-day", f"Today: {week.phase.name}", planned, side)
-    console = stdout()
-    with key_reader() as keys:
-        interactive = sys.stdin.isatty()
-        display: SessionDisplay = (
-            LiveDisplay(console, keys=interactive, pace=pace)
-            if console.is_terminal
-            else PlainDisplay(console, keys=interactive)
-        )
-        player = Player(display=display, keys=keys, pace=pace)
-        display.begin(plan, BEFORE_A_PLAN_SESSION)
-        log = player.play(plan)
-        summary = log.summary()
-        display.finish(summary)
+    summary, interrupted = play_in_terminal(plan, BEFORE_A_PLAN_SESSION, pace)
     doses = dict(day.items)
     done = [
         ExerciseDone(
@@ -229,7 +215,7 @@ def _play(week: Week, day: DayPlan, pace: float) -> tuple[list[ExerciseDone], bo
         )
         for e in summary.exercises
     ]
-    return done, player.interrupted
+    return done, interrupted
 
 
 def _ask_pain(prompt: str) -> int | None:

@@ -18,7 +18,7 @@ from rich.table import Table
 from piri.cli.keys import KeyReader, key_reader
 from piri.cli.output import print_invalid_choice, print_not_found, stdout
 from piri.cli.session_display import LiveDisplay, PlainDisplay, SessionDisplay
-from piri.domain.session import SessionLog, SessionPlan, StepOutcome
+from piri.domain.session import SessionLog, SessionPlan, SessionSummary, StepOutcome
 from piri.services.library import InvalidChoiceError, NotFoundError, get_routine, list_routines
 from piri.services.sessions import plan_routine
 
@@ -124,6 +124,17 @@ def run_session_command(routine_id: str | None, *, pace: float, side: str | None
         return print_not_found(error)
     except InvalidChoiceError as error:
         return print_invalid_choice(error)
+    _summary, interrupted = play_in_terminal(plan, routine.before_you_start, pace)
+    return EXIT_INTERRUPTED if interrupted else 0
+
+
+def play_in_terminal(
+    plan: SessionPlan, before_you_start: str, pace: float
+) -> tuple[SessionSummary, bool]:
+    """Run ``plan`` with the live display in a terminal, plain lines otherwise.
+
+    Returns the summary and whether the runner pressed Ctrl-C.
+    """
     console = stdout()
     with key_reader() as keys:
         interactive = sys.stdin.isatty()
@@ -133,10 +144,10 @@ def run_session_command(routine_id: str | None, *, pace: float, side: str | None
             else PlainDisplay(console, keys=interactive)
         )
         player = Player(display=display, keys=keys, pace=pace)
-        display.begin(plan, routine.before_you_start)
-        log = player.play(plan)
-        display.finish(log.summary())
-    return EXIT_INTERRUPTED if player.interrupted else 0
+        display.begin(plan, before_you_start)
+        summary = player.play(plan).summary()
+        display.finish(summary)
+    return summary, player.interrupted
 
 
 def print_routines(console: Console) -> None:
