@@ -68,9 +68,9 @@ class Activity:
         return self.sport == "running"
 
 
-class NotAnActivity(Exception):
+class NotAnActivityError(Exception):
     """A valid file that holds no activity (settings, monitoring, a workout, weight)."""
 
 
-class BrokenFile(Exception):
+class BrokenFileError(Exception):
     """A corrupt or truncated file; the message says what is wrong."""
