@@ -1,0 +1,1 @@
+"""Activity files: FIT, GPX and TCX readers, archives, and the importer."""
