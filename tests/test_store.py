@@ -36,12 +36,25 @@ def test_migrating_an_empty_database_reaches_the_newest_schema_and_again_is_a_no
         "session_record",
         "prescription",
         "outcome_score",
+        "activity",
     } <= tables
     migrate(engine)
     with engine.connect() as connection:
-        assert (
-            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
-        )
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert version == newest_migration()
+
+
+def newest_migration() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from piri.store.database import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:

@@ -48,6 +48,9 @@ class Person(Base):
     scores: Mapped[list[OutcomeScore]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    activities: Mapped[list[ActivityRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class DiaryEntry(Base):
@@ -147,3 +150,33 @@ class OutcomeScore(Base):
     instrument: Mapped[str] = mapped_column(String(10))
     score: Mapped[float] = mapped_column()
     answers: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class ActivityRow(Base):
+    """One imported activity's summary (see piri.domain.activity.Activity)."""
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    utc_offset_seconds: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(10))
+    sport: Mapped[str] = mapped_column(String(40))
+    sub_sport: Mapped[str | None] = mapped_column(String(40))
+    elapsed_seconds: Mapped[float] = mapped_column()
+    moving_seconds: Mapped[float | None] = mapped_column()
+    distance_m: Mapped[float | None] = mapped_column()
+    ascent_m: Mapped[float | None] = mapped_column()
+    avg_heart_rate: Mapped[int | None] = mapped_column(Integer)
+    max_heart_rate: Mapped[int | None] = mapped_column(Integer)
+    avg_cadence_spm: Mapped[float | None] = mapped_column()
+    avg_stance_time_ms: Mapped[float | None] = mapped_column()
+    stance_time_balance_left_pct: Mapped[float | None] = mapped_column()
+    avg_vertical_oscillation_mm: Mapped[float | None] = mapped_column()
+    device: Mapped[str | None] = mapped_column(String(100))
+    has_gps: Mapped[bool] = mapped_column(Boolean)
+    laps: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    origin: Mapped[str] = mapped_column(Text)
+    rpe: Mapped[int | None] = mapped_column(Integer)  # effort 0-10, when the runner rated it

@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import Date, DateTime, select
 from sqlalchemy.orm import Session
 
-from piri.store.models import Base, OutcomeScore, PrescriptionRow, Profile, SessionRecord
+from piri.store.models import (
+    ActivityRow,
+    Base,
+    OutcomeScore,
+    PrescriptionRow,
+    Profile,
+    SessionRecord,
+)
 
 # The person's tables other than the diary (which has its own checked path), by export key.
 TABLES: dict[str, type[Base]] = {
@@ -16,6 +23,7 @@ TABLES: dict[str, type[Base]] = {
     "sessions": SessionRecord,
     "prescriptions": PrescriptionRow,
     "outcome_scores": OutcomeScore,
+    "activities": ActivityRow,
 }
 NOT_EXPORTED = {"id", "person_id"}
 
