@@ -575,10 +575,13 @@ def weekly_loads(
     weeks: dict[dt.date, list[DayLoad]] = {}
     for row in days:
         weeks.setdefault(row.day - dt.timedelta(days=row.day.weekday()), []).append(row)
+    runs_by_week: dict[dt.date, list[RunLoad]] = {}
+    for run in runs:
+        runs_by_week.setdefault(run.day - dt.timedelta(days=run.day.weekday()), []).append(run)
     out: list[WeekLoad] = []
     previous_m: float | None = None
     for monday, rows in weeks.items():
-        mine = [r for r in runs if monday <= r.day <= monday + dt.timedelta(days=6)]
+        mine = runs_by_week.get(monday, [])
         recorded = [r for r in rows if r.recorded]
         distance = sum(r.distance_m for r in rows)
         change = over = None
