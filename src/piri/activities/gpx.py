@@ -151,11 +151,13 @@ class _Track:
             lat = lon = None
         moment: dt.datetime | None = None
         for child in point:
-            name = local_name(child.tag)
+            name = _POINT_PARTS.get(child.tag) if isinstance(child.tag, str) else None
+            if name is None:
+                name = _point_part(child.tag)
             if name == "time":
-                moment = timestamp(text(child))
+                moment = timestamp(child.text)
             elif name == "ele":
-                elevation = number(text(child))
+                elevation = number(child.text)
                 if elevation is not None:
                     self.ascent.add(elevation)
             elif name == "extensions":
@@ -170,11 +172,11 @@ class _Track:
         if moment is None:
             return
         self.timed_points += 1
-        if self.first_written is None:
-            self.first_written = moment
-        if self.first is None or moment < self.first:
+        if self.first is None or self.last is None:
+            self.first_written = self.first = self.last = moment
+        elif moment < self.first:
             self.first = moment
-        if self.last is None or moment > self.last:
+        elif moment > self.last:
             self.last = moment
         seconds = moment.timestamp()
         if self.prev_time is not None:
@@ -188,12 +190,16 @@ class _Track:
     def _add_extensions(self, extensions: etree._Element) -> None:
         heart_rate: float | None = None
         cadence: float | None = None
-        for element in extensions.iter():
-            name = local_name(element.tag).lower()
-            if heart_rate is None and name in _HEART_RATE:
-                heart_rate = number(text(element))
-            elif cadence is None and name in _CADENCE:
-                cadence = number(text(element))
+        for element in extensions.iterdescendants():
+            tag = element.tag
+            kind = _EXTENSION_PARTS.get(tag) if isinstance(tag, str) else ""
+            if kind is None:
+                kind = _extension_part(tag)
+            if kind == "hr":
+                if heart_rate is None:
+                    heart_rate = number(element.text)
+            elif kind == "cad" and cadence is None:
+                cadence = number(element.text)
         if heart_rate is not None and 0 < heart_rate < 255:
             beats = round(heart_rate)
             self.hr_sum += beats
@@ -202,6 +208,28 @@ class _Track:
         if cadence is not None and 0 < cadence < 255:
             self.cad_sum += cadence
             self.cad_count += 1
+
+
+# Full tag (with its namespace or prefix) -> what it is, filled as tags are met: a file uses a
+# handful of tags a million times, and a dictionary look-up is the cheapest way to match them.
+_POINT_PARTS: dict[str, str] = {}
+_EXTENSION_PARTS: dict[str, str] = {}
+_KNOWN_TAGS = 1_000  # a hostile file with endless tag names cannot grow the caches past this
+
+
+def _point_part(tag: object) -> str:
+    name = local_name(tag)
+    if isinstance(tag, str) and len(_POINT_PARTS) < _KNOWN_TAGS:
+        _POINT_PARTS[tag] = name
+    return name
+
+
+def _extension_part(tag: object) -> str:
+    name = local_name(tag).lower()
+    kind = "hr" if name in _HEART_RATE else "cad" if name in _CADENCE else ""
+    if isinstance(tag, str) and len(_EXTENSION_PARTS) < _KNOWN_TAGS:
+        _EXTENSION_PARTS[tag] = kind
+    return kind
 
 
 def read_gpx(data: bytes) -> list[Activity]:
