@@ -68,7 +68,7 @@ _SPORTS: dict[str, tuple[str, str | None]] = {
     "running": ("running", None),
     "run": ("running", None),
     "9": ("running", None),  # Strava
-    "streetrunning": ("running", None),
+    "streetrunning": ("running", "street"),
     "trailrunning": ("running", "trail"),
     "trailrun": ("running", "trail"),
     "trackrunning": ("running", "track"),
@@ -106,7 +106,7 @@ _SPORTS: dict[str, tuple[str, str | None]] = {
     "alpineskiing": ("alpine_skiing", None),
     "alpineski": ("alpine_skiing", None),
     "rowing": ("rowing", None),
-    "kayaking": ("paddling", "kayaking"),
+    "kayaking": ("kayaking", None),
     "strengthtraining": ("training", "strength_training"),
 }
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
