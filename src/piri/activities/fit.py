@@ -253,7 +253,7 @@ def read_fit(data: bytes) -> list[Activity]:
         if group.file_type is not None and group.file_type != FILE_TYPE_ACTIVITY:
             other_types.append(group.file_type)
             continue
-        found, why_not = _group_activities(group)
+        found, why_not = _group_activities(group, complete=problem is None)
         activities.extend(found)
         problem = problem or why_not
     if activities:
@@ -429,18 +429,21 @@ def _scan_body(
             group.activity = message
         elif global_num == MESG_SPORT:
             group.sports.append(message)
-        elif (
-            global_num == MESG_DEVICE_INFO
-            and message.get("device_index") == 0
-            and not group.creator
-        ):
-            group.creator = message
+        elif global_num == MESG_DEVICE_INFO and message.get("device_index") == 0:
+            if not group.creator:
+                group.creator = message
+            elif "product_name" in message:  # some devices name it in a later message
+                group.creator.setdefault("product_name", message["product_name"])
     return None, group, pos > limit
 
 
-def _group_activities(group: _Group) -> tuple[list[Activity], str | None]:
-    """One Activity per session of a FIT file, and why a session was left out, if one was."""
-    sessions = group.sessions or _session_from_laps(group.laps)
+def _group_activities(group: _Group, *, complete: bool) -> tuple[list[Activity], str | None]:
+    """One Activity per session of a FIT file, and why a session was left out, if one was.
+
+    A file without a session gets one from its laps, unless it was damaged or cut short
+    (then the session may just have been lost).
+    """
+    sessions = group.sessions or (_session_from_laps(group.laps) if complete else [])
     shift = _clock_shift(group.activity)
     utc_offset = _utc_offset(group.activity, shift)
     device = _device(group.file_id, group.creator)
