@@ -324,8 +324,11 @@ def records(
     local: int = 1,
     compressed: bool = False,
     dev_fields: bool = False,
+    no_fix: bool = False,
 ) -> None:
     """One record a second: position (when ``gps``), distance, heart rate, cadence.
+
+    ``no_fix``: the position fields are there but invalid (a GPS device indoors).
 
     ``compressed``: a first record with a full timestamp, then compressed-timestamp headers
     (records defined without the timestamp field) on local type ``local`` (0-3).
@@ -341,18 +344,21 @@ def records(
     stamp = fit_time(start)
     w.define(local, RECORD, [(253, UINT32), *base], dev_fields=dev)
     if compressed:
-        w.data(local, [stamp, *_record_values(0, gps)])
+        w.data(local, [stamp, *_record_values(0, gps, no_fix)])
         w.define(local, RECORD, base, dev_fields=dev)
         for second in range(1, seconds):
-            w.data(local, _record_values(second, gps), time_offset=(stamp + second) & 0x1F)
+            values = _record_values(second, gps, no_fix)
+            w.data(local, values, time_offset=(stamp + second) & 0x1F)
     else:
         for second in range(seconds):
-            w.data(local, [stamp + second, *_record_values(second, gps)])
+            w.data(local, [stamp + second, *_record_values(second, gps, no_fix)])
 
 
-def _record_values(second: int, gps: bool) -> list[Value]:
+def _record_values(second: int, gps: bool, no_fix: bool) -> list[Value]:
     values: list[Value] = [second * 300, 140 + second % 20, 85]
-    if gps:
+    if gps and no_fix:
+        values = [None, None, *values]
+    elif gps:
         values = [600_000_000 + second * 100, 100_000_000 + second * 50, *values]
     return values
 

@@ -114,6 +114,14 @@ def test_gps_is_seen_in_the_records_when_the_session_has_no_start_position() -> 
     assert indoor.sub_sport == "indoor_running"
 
 
+def test_records_with_position_fields_but_no_fix_are_no_gps() -> None:
+    w = FitWriter()
+    ff.file_id(w)
+    ff.records(w, START, 60, gps=True, no_fix=True)
+    ff.session(w, Summary(start=START, elapsed_s=60.0, distance_m=200.0))
+    assert not one(w.build()).has_gps
+
+
 @pytest.mark.parametrize(
     "variant",
     [
@@ -335,6 +343,23 @@ def test_an_activity_file_without_session_or_lap_is_broken() -> None:
     ff.file_id(w)
     ff.records(w, START, 10)
     with pytest.raises(BrokenFileError, match="no session or lap"):
+        read_fit(w.build())
+
+
+def test_a_file_of_no_given_type_without_session_or_lap_is_not_an_activity() -> None:
+    w = FitWriter()
+    ff.file_id(w, None)
+    ff.records(w, START, 10)
+    with pytest.raises(NotAnActivityError, match="no session or lap"):
+        read_fit(w.build())
+
+
+def test_a_flood_of_tiny_summary_messages_is_refused() -> None:
+    w = FitWriter()
+    ff.file_id(w)
+    w.define(5, ff.LAP, [])  # a lap of no fields: one byte a message
+    w.raw(b"\x05" * 100_001)
+    with pytest.raises(BrokenFileError, match="more than 100000 summary messages"):
         read_fit(w.build())
 
 

@@ -17,6 +17,19 @@ look-up each. Only a handful of messages are decoded, each with one precompiled
 - ``sport`` (12): the sport, when a session does not name one;
 - ``device_info`` (23): the recording device's product name, when ``file_id`` has none.
 
+One exception for the records: a session says where it started only on some devices, so
+``has_gps`` also looks at the records. A record definition without position fields is jumped
+over as above; with them, its messages are unpacked (two integers, no dictionary) until one
+has a valid position, and from then on jumped over too. So a GPS file pays for its first few
+records, and only a file whose records define positions but never hold one pays for them all.
+In a multisport file that is a file-wide answer (a pool swim beside an outdoor run says GPS).
+
+What the numbers mean: times in seconds (``moving_seconds`` is FIT's timer time, pauses
+excluded), distances in metres, cadence in steps per minute: FIT's running, walking and hiking
+cadence counts strides (one foot), so it is doubled, fraction included; the cadence of other
+sports (a cyclist's crank rpm, a swimmer's strokes) is not steps and is left out. A heart rate,
+cadence or running-dynamics average of 0 is what some apps write without a sensor: ``None``.
+
 Field numbers and scales are those of the FIT SDK profile (checked against fitdecode's copy of
 it in ``tests/test_fit_reader.py``). fitdecode itself stays the full decoder for per-second
 streams and the oracle of the tests; it is never imported here.
@@ -34,6 +47,10 @@ What is tolerated, and what is not:
   FIT header, a damaged second file): the activities read so far are returned.
 - A missing 2-byte CRC at the very end is ignored; a header whose data size is 0 (a recording
   that was never finished) is read to the end of the bytes.
+- A complete activity file with laps but no session (some apps write none) gets one session
+  made of its laps' sums; with neither, it is broken (Piri reads summaries only).
+- More than MAX_SUMMARY_MESSAGES decoded messages in one FIT file is refused as corrupt, so a
+  hostile file of tiny messages cannot fill the memory.
 - A FIT file without a ``file_id`` continues the previous one (Garmin appends files of heart
   rate data to swims that way); a chained file whose ``file_id`` says it is not an activity is
   skipped, and only when no activity is left is :class:`NotAnActivityError` raised.
@@ -211,6 +228,9 @@ class _Decoder:
 
 _DECODERS: dict[tuple[int, bool, bytes], _Decoder] = {}
 _MAX_DECODERS = 4096  # the cache of compiled definitions stays small on hostile input
+# Laps, sessions, device infos... per FIT file: thousands at most in a real one. The cap keeps
+# a hostile file of tiny summary messages from filling the memory.
+MAX_SUMMARY_MESSAGES = 100_000
 
 
 def _decoder(global_num: int, big_endian: bool, field_defs: bytes) -> _Decoder:
@@ -246,6 +266,8 @@ def read_fit(data: bytes) -> list[Activity]:
     were read returns them (see the module's docstring for every tolerance). ``file_sha256``
     and ``origin`` are left for the caller to fill.
     """
+    if not isinstance(data, bytes):
+        data = bytes(data)
     groups, problem = _scan(data)
     activities: list[Activity] = []
     other_types: list[int] = []
@@ -269,7 +291,7 @@ def read_fit(data: bytes) -> list[Activity]:
             "an activity file without a summary (no session or lap message); "
             "Piri reads the summaries only"
         )
-    raise BrokenFileError("no file_id, session or lap message: not a FIT activity")
+    raise NotAnActivityError("a FIT file with no session or lap: not an activity")
 
 
 def _scan(data: bytes) -> tuple[list[_Group], str | None]:
@@ -329,6 +351,7 @@ def _scan_body(
     sizes = [0] * 16  # the size of a decoded message, header included
     decoders: list[_Decoder | None] = [None] * 16
     last_timestamp = 0  # for compressed-timestamp headers
+    decoded = 0
     while pos < limit:
         header = data[pos]
         if header < 0x40:  # a data message with a normal header (bits 4-5 are reserved)
@@ -364,15 +387,19 @@ def _scan_body(
                     return None, group, True
                 message_size += sum(data[fields_end + 2 : next_pos : 3])
             local = header & 0x0F
-            if global_num in FIELDS and not (
-                global_num == MESG_RECORD and group is not None and group.record_position
-            ):
+            decoder = None
+            if global_num in FIELDS:
+                decoder = _decoder(global_num, big_endian, data[fields_start:fields_end])
+                if global_num == MESG_RECORD and (
+                    len(decoder.fields) != 2 or (group is not None and group.record_position)
+                ):
+                    decoder = None  # records are read for a position only, until one is seen
+            decoders[local] = decoder
+            if decoder is None:
+                skips[local] = message_size
+            else:
                 skips[local] = 0
                 sizes[local] = message_size
-                decoders[local] = _decoder(global_num, big_endian, data[fields_start:fields_end])
-            else:
-                skips[local] = message_size
-                decoders[local] = None
             pos = next_pos
             continue
 
@@ -390,6 +417,23 @@ def _scan_body(
         message_end = pos + sizes[local]
         if message_end > limit:
             return None, group, True
+        if decoder.global_num == MESG_RECORD:
+            lat, long = decoder.unpack_from(data, pos + 1)
+            pos = message_end
+            if lat != decoder.fields[0][1] and long != decoder.fields[1][1] and (lat or long):
+                # GPS it is: from now on, this file's records are jumped over.
+                if group is None:
+                    group = _Group()
+                    groups.append(group)
+                group.record_position = True
+                for i, other in enumerate(decoders):
+                    if other is not None and other.global_num == MESG_RECORD:
+                        skips[i] = sizes[i]
+                        decoders[i] = None
+            continue
+        decoded += 1
+        if decoded > MAX_SUMMARY_MESSAGES:
+            return f"corrupt: more than {MAX_SUMMARY_MESSAGES} summary messages", group, False
         message = decoder.decode(data, pos + 1)
         pos = message_end
         if time_offset >= 0 and "timestamp" not in message:
@@ -413,15 +457,7 @@ def _scan_body(
         if group is None:
             group = _Group()
             groups.append(group)
-        if global_num == MESG_RECORD:
-            if _has_position(message, "position_lat", "position_long"):
-                # GPS it is: from now on, this file's records are jumped over.
-                group.record_position = True
-                for i, other in enumerate(decoders):
-                    if other is not None and other.global_num == MESG_RECORD:
-                        skips[i] = sizes[i]
-                        decoders[i] = None
-        elif global_num == MESG_SESSION:
+        if global_num == MESG_SESSION:
             group.sessions.append(message)
         elif global_num == MESG_LAP:
             group.laps.append(message)
@@ -606,10 +642,8 @@ def _steps_per_minute(message: Message, foot: bool) -> float | None:
     return 2 * (strides + fraction / 128)
 
 
-def _has_position(
-    message: Message, lat_name: str = "start_position_lat", long_name: str = "start_position_long"
-) -> bool:
-    lat, long = message.get(lat_name), message.get(long_name)
+def _has_position(message: Message) -> bool:
+    lat, long = message.get("start_position_lat"), message.get("start_position_long")
     return lat is not None and long is not None and (lat, long) != (0, 0)
 
 
