@@ -389,7 +389,7 @@ def test_zero_bytes() -> None:
         (b"\x0e\x10", "bad header: 2 bytes"),
         (b"<?xml version='1.0'?><gpx></gpx>", r"bad header: not a FIT file \(no '.FIT'"),
         (b"\x0e\x10\x54\x08\x00\x00\x00\x00.FTT\x00\x00", "bad header: not a FIT file"),
-        (b"\x08\x10\x54\x08\x00\x00\x00\x00.FIT\x00\x00", "bad header: not a FIT file"),
+        (b"\x08\x10\x54\x08\x00\x00\x00\x00.FIT\x00\x00", "bad header: size 8"),
         (b"\x0d\x10\x54\x08\x00\x00\x00\x00.FIT\x00\x00", "bad header: size 13"),
     ],
 )

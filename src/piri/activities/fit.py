@@ -81,8 +81,7 @@ from piri.domain.activity import Activity, BrokenFileError, Lap, NotAnActivityEr
 
 __all__ = ["read_fit"]
 
-FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.UTC)  # FIT times are seconds since this
-_FIT_EPOCH_UNIX = 631_065_600
+_FIT_EPOCH_UNIX = 631_065_600  # FIT times are seconds since 1989-12-31 00:00 UTC
 _DATE_MIN = 0x1000_0000  # FIT times below this are seconds since the device was switched on
 
 _HEADER = struct.Struct("<BBHI4s")  # size, protocol, profile, data size, ".FIT" (+ CRC)
@@ -268,14 +267,15 @@ def read_fit(data: bytes) -> list[Activity]:
     """
     if not isinstance(data, bytes):
         data = bytes(data)
-    groups, problem = _scan(data)
+    groups, scan_problem = _scan(data)
+    problem = scan_problem
     activities: list[Activity] = []
     other_types: list[int] = []
     for group in groups:
         if group.file_type is not None and group.file_type != FILE_TYPE_ACTIVITY:
             other_types.append(group.file_type)
             continue
-        found, why_not = _group_activities(group, complete=problem is None)
+        found, why_not = _group_activities(group, complete=scan_problem is None)
         activities.extend(found)
         problem = problem or why_not
     if activities:
@@ -304,17 +304,19 @@ def _scan(data: bytes) -> tuple[list[_Group], str | None]:
     pos = 0
     while pos < size:
         # The header: 12 bytes, or 14 with a CRC of the first 12 (not checked; see above).
-        if size - pos < 12 or data[pos + 8 : pos + 12] != b".FIT" or data[pos] < 12:
+        if size - pos < 12 or data[pos + 8 : pos + 12] != b".FIT":
             if pos == 0:
                 if size < 12:
                     raise BrokenFileError(f"bad header: {size} bytes, a FIT header has 12")
                 raise BrokenFileError("bad header: not a FIT file (no '.FIT' signature)")
             return groups, f"bytes {pos} to {size} after the FIT data are not a FIT file"
         header_size, _protocol, _profile, data_size, _magic = _HEADER.unpack_from(data, pos)
-        if header_size == 13:
+        if header_size < 12 or header_size == 13:  # 14 and more hold a CRC (as fitdecode)
+            where = "" if pos == 0 else f" at byte {pos}"
+            reason = f"bad header{where}: size {header_size} (a FIT header has 12 or 14 bytes)"
             if pos == 0:
-                raise BrokenFileError("bad header: size 13 (a FIT header has 12 or 14 bytes)")
-            return groups, f"bad header at byte {pos}: size 13 (a FIT header has 12 or 14)"
+                raise BrokenFileError(reason)
+            return groups, reason
         body = pos + header_size
         if data_size == 0:  # a recording that was never closed: read what is there
             _problem, group, _cut = _scan_body(data, body, size, groups, group)
