@@ -90,3 +90,16 @@ def test_forget_without_yes_deletes_nothing(piri: PiriRunner, tmp_path: Path) ->
     assert refused.returncode == 2
     assert "piri forget --yes" in flat(refused.stderr)
     assert len(diary_days(piri, tmp_path, "still.json")) == 1
+
+
+def test_an_export_with_an_impossible_profile_is_refused(piri: PiriRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad-profile.json"
+    profile = {"days_per_week": 0, "minutes_per_day": 20, "equipment": [], "goals": []}
+    bad.write_text(
+        json.dumps({"format": "piri-export", "version": 1, "diary": [], "profile": [profile]}),
+        encoding="utf-8",
+    )
+    result = piri("import-data", str(bad))
+    assert result.returncode == 2
+    assert "profile 1: days a week: expected 1 to 7, got 0" in flat(result.stderr)
+    assert piri("progress").returncode == 0

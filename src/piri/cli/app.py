@@ -369,6 +369,58 @@ def progress_command(
     _run(lambda: run_progress(output.value))
 
 
+@app.command("import")
+def import_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files (.fit, .gpx, .tcx, also .gz), folders, or Strava/Garmin export ZIPs."
+        ),
+    ],
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Import your activities: watch files, folders, Strava and Garmin exports."""
+    from piri.cli.imports import run_import
+
+    _run(lambda: run_import(paths, output.value))
+
+
+@app.command("runs")
+def runs_command(
+    since: Annotated[
+        str | None, typer.Option(help="Only activities from this date (YYYY-MM-DD).")
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """List your imported activities."""
+    import datetime as dt
+
+    from piri.cli.imports import run_runs
+
+    try:
+        day = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter(f"'{since}' is not a date; use YYYY-MM-DD") from None
+    _run(lambda: run_runs(day, output.value))
+
+
+@app.command("load")
+def load_command(
+    weeks: Annotated[int, typer.Option(min=1, max=520, help="How many weeks to show.")] = 8,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Your training load week by week, its warning signs, and how the pain followed it."""
+    from piri.cli.load_view import run_load
+
+    _run(lambda: run_load(weeks, output.value))
+
+
 @app.command()
 def export(
     file: Annotated[Path, typer.Argument(help="Where to write the JSON document.")],

@@ -116,4 +116,19 @@ def _read_export(path: Path, today: dt.date) -> tuple[list[DayEntry], dict[str, 
         if not isinstance(rows, list):
             raise PersonDataError(f"{path}: '{key}' must be a list")
         others[key] = rows
+    _check_profiles(path, others["profile"])
     return days, others
+
+
+def _check_profiles(path: Path, rows: list[Any]) -> None:
+    """A profile is checked by the same rules as 'piri profile' before it is restored."""
+    from piri.services.program import ProfileError, check_profile_changes
+
+    fields = ("painful_side", "equipment", "minutes_per_day", "days_per_week", "running_status")
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise PersonDataError(f"{path}: profile {number}: expected an object")
+        try:
+            check_profile_changes({k: row[k] for k in fields if k in row})
+        except ProfileError as error:
+            raise PersonDataError(f"{path}: profile {number}: {error}") from None

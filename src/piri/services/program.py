@@ -73,7 +73,7 @@ def update_profile(
     person: str = LOCAL_PERSON, today: dt.date | None = None, **changes: Any
 ) -> RunnerProfile:
     """Change the named fields; every value is checked and a wrong one names its field."""
-    _check_profile_changes(changes)
+    check_profile_changes(changes)
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         current, _phase, since, _check = program_store.load_profile(session, owner)
@@ -84,7 +84,7 @@ def update_profile(
     return updated
 
 
-def _check_profile_changes(changes: dict[str, Any]) -> None:
+def check_profile_changes(changes: dict[str, Any]) -> None:
     side = changes.get("painful_side")
     if side is not None and side not in SIDES:
         raise ProfileError(f"painful side: '{side}' is not one of {', '.join(SIDES)}")

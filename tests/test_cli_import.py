@@ -1,0 +1,107 @@
+"""``piri import``, ``piri runs`` and ``piri load`` through the real command, on written files."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from piri.activities.fit import read_fit
+from tests import fit_files, xml_activity_files
+from tests.conftest import PiriRunner
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def the_same_run_as_gpx(fit: bytes) -> bytes:
+    run = read_fit(fit)[0]
+    assert run.distance_m is not None
+    points = xml_activity_files.run_north(
+        run.start, seconds=int(run.elapsed_seconds), speed=run.distance_m / run.elapsed_seconds
+    )
+    return xml_activity_files.gpx([xml_activity_files.Track([points], type="running")])
+
+
+def write_history(folder: Path) -> None:
+    run = fit_files.run_file()
+    (folder / "watch").mkdir(parents=True)
+    (folder / "watch" / "run.fit").write_bytes(run)
+    another_day = xml_activity_files.run_north(seconds=1800, speed=3.0)
+    (folder / "watch" / "saturday.gpx").write_bytes(
+        xml_activity_files.gpx([xml_activity_files.Track([another_day], type="running")])
+    )
+    (folder / "strava-copy.gpx").write_bytes(the_same_run_as_gpx(run))
+    (folder / "settings.fit").write_bytes(fit_files.settings_file())
+    (folder / "cut.fit").write_bytes(run[: len(run) // 3])
+    (folder / "empty.tcx").write_bytes(b"")
+
+
+def test_import_reports_imported_duplicates_skipped_and_failed(
+    piri: PiriRunner, tmp_path: Path
+) -> None:
+    write_history(tmp_path / "history")
+    result = piri("import", str(tmp_path / "history"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    outcomes = {Path(f["origin"]).name: f for f in document["files"]}
+    # The same run as a FIT and as a GPX: whichever comes first is kept, the other is a duplicate.
+    assert {outcomes["run.fit"]["outcome"], outcomes["strava-copy.gpx"]["outcome"]} == {
+        "imported",
+        "duplicate",
+    }
+    assert outcomes["saturday.gpx"]["outcome"] == "imported"
+    assert outcomes["settings.fit"]["outcome"] == "skipped"
+    assert "not an activity" in outcomes["settings.fit"]["detail"]
+    assert outcomes["cut.fit"]["outcome"] == "failed"
+    assert outcomes["empty.tcx"]["outcome"] == "failed"
+    assert "empty" in outcomes["empty.tcx"]["detail"]
+    assert document["imported"] == 2
+
+    again = json.loads(piri("import", str(tmp_path / "history"), "--format", "json").stdout)
+    assert again["imported"] == 0
+    assert again["duplicates"] == 3
+
+
+def test_a_garmin_export_with_nested_zips_is_imported(piri: PiriRunner, tmp_path: Path) -> None:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("1_ACTIVITY.fit", fit_files.run_file())
+        archive.writestr("2_SETTINGS.fit", fit_files.settings_file())
+    outer = tmp_path / "garmin.zip"
+    with zipfile.ZipFile(outer, "w") as archive:
+        archive.writestr("DI_CONNECT/DI-Connect-Uploaded-Files/Part1.zip", inner.getvalue())
+    result = piri("import", str(outer))
+    assert result.returncode == 0, result.stderr
+    assert "1 activities imported" in flat(result.stdout)
+    runs = json.loads(piri("runs", "--format", "json").stdout)
+    assert len(runs) == 1
+    assert runs[0]["sport"] == "running"
+    assert runs[0]["origin"].endswith("Part1.zip:1_ACTIVITY.fit")
+    assert len(runs[0]["laps"]) == 3
+
+
+def test_runs_and_load_show_what_was_imported(piri: PiriRunner, tmp_path: Path) -> None:
+    write_history(tmp_path / "history")
+    piri("import", str(tmp_path / "history"))
+    table = piri("runs")
+    assert table.returncode == 0
+    assert "Activities (2)" in table.stdout
+    assert json.loads(piri("runs", "--since", "2030-01-01", "--format", "json").stdout) == []
+    load = piri("load", "--weeks", "4", "--format", "json")
+    assert load.returncode == 0, load.stderr
+    document = json.loads(load.stdout)
+    assert len(document["weeks"]) == 4
+    assert "disputed" in document["acwr_criticism"]
+
+
+def test_wrong_inputs_are_named(piri: PiriRunner, tmp_path: Path) -> None:
+    missing = piri("import", str(tmp_path / "nowhere"))
+    assert missing.returncode == 0
+    assert "no such file or folder" in flat(missing.stdout)
+    bad_date = piri("runs", "--since", "yesterday-ish")
+    assert bad_date.returncode == 2
+    assert "'yesterday-ish' is not a date" in flat(bad_date.stderr)
+    assert piri("load", "--weeks", "0").returncode == 2
