@@ -50,3 +50,7 @@ def test_the_summary_reports_sitting_and_outcome_scores() -> None:
     lines = summary(series(5, 4), series(15, 30), scores)
     assert "You can sit about 30 minutes before the pain starts, against 15 at first." in lines
     assert "Your LEFS score went from 50 to 58: no real change." in lines
+
+
+def test_adherence_with_zero_planned_days_does_not_crash() -> None:
+    assert adherence([MONDAY], WEEKS, 0).values == [100, 0, 0]

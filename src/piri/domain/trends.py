@@ -69,7 +69,7 @@ def adherence(
         if monday(day) in counts:
             counts[monday(day)] += 1
     values: list[float | None] = [
-        min(100.0, round(100 * n / days_per_week)) for n in counts.values()
+        min(100.0, round(100 * n / max(1, days_per_week))) for n in counts.values()
     ]
     return WeeklySeries("Sessions done (% of planned)", weeks, values)
 
