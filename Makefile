@@ -5,7 +5,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench bench-import clean
 
 run: $(STAMP)
 	$(VENV)/bin/piri
@@ -24,6 +24,9 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/cli_startup.py
+
+bench-import: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_import.py
 
 $(STAMP): pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Piri needs Python 3.11 or newer"'

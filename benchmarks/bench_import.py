@@ -182,7 +182,8 @@ def shared_corpus(folder: Path, count: int) -> tuple[list[str], list[str]]:
     fits, gpxs = [], []
     for index in range(count):
         sample = samples[index % len(samples)]
-        target = folder / f"{index:05d}{sample.suffix}"
+        target = folder / sample.suffix[1:] / f"{index:05d}{sample.suffix}"
+        target.parent.mkdir(exist_ok=True)
         target.write_bytes(sample.read_bytes())
         (fits if sample.suffix == ".fit" else gpxs).append(str(target))
     return fits, gpxs
@@ -242,13 +243,14 @@ def main() -> None:
         corpus.mkdir()
         fits, gpxs = shared_corpus(corpus, 500 if quick else CORPUS_FILES)
         print(f"Corpus: {len(fits)} FIT and {len(gpxs)} GPX files from the shared samples\n")
-        piri = run_phase("piri", [str(corpus)], str(folder / "home1"))
-        fitdecode = run_phase("fitdecode", fits)
+        piri = run_phase("piri", [str(corpus / "fit")], str(folder / "home1"))
+        # fitdecode and fitparse decode every message: a share of the same files gives their rate.
+        fitdecode = run_phase("fitdecode", fits[: max(100, len(fits) // 4)])
         fitparse = run_phase("fitparse", fits[: max(50, len(fits) // 10)])
         gpxpy_result = run_phase("gpxpy", gpxs)
         piri_gpx = run_phase("piri-gpx", gpxs)
-        print(line("Piri import (parse+dedupe+store)", piri))
-        print(line("fitdecode parse only (FIT)", fitdecode))
+        print(line("Piri import of the FIT files", piri))
+        print(line("fitdecode parse only (a quarter)", fitdecode))
         print(line("fitparse parse only (FIT, a tenth)", fitparse))
         print(line("Piri GPX parse only", piri_gpx))
         print(line("gpxpy parse only (GPX)", gpxpy_result))
