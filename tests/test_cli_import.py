@@ -7,6 +7,8 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from piri.activities.fit import read_fit
 from tests import fit_files, xml_activity_files
 from tests.conftest import PiriRunner
@@ -105,3 +107,25 @@ def test_wrong_inputs_are_named(piri: PiriRunner, tmp_path: Path) -> None:
     assert bad_date.returncode == 2
     assert "'yesterday-ish' is not a date" in flat(bad_date.stderr)
     assert piri("load", "--weeks", "0").returncode == 2
+
+
+@pytest.mark.shared_data
+def test_every_shared_sample_is_imported_or_given_a_reason(
+    shared_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from piri.services import diary as diary_service
+    from piri.services.imports import import_paths
+
+    monkeypatch.setenv("PIRI_HOME", str(tmp_path))
+    diary_service.store.cache_clear()
+    try:
+        report = import_paths([shared_dir / "data" / "activities"], workers=2)
+    finally:
+        diary_service.store.cache_clear()
+    files = [f for f in report.files if not f.origin.endswith("SOURCES.md")]
+    assert len(files) > 150
+    assert report.imported > 100
+    for item in files:
+        assert item.outcome in ("imported", "duplicate", "skipped", "failed"), item
+        if item.outcome in ("skipped", "failed"):
+            assert item.detail, item.origin
