@@ -129,3 +129,26 @@ def test_every_shared_sample_is_imported_or_given_a_reason(
         assert item.outcome in ("imported", "duplicate", "skipped", "failed"), item
         if item.outcome in ("skipped", "failed"):
             assert item.detail, item.origin
+
+
+def test_rating_a_run_feeds_the_session_load(piri: PiriRunner, tmp_path: Path) -> None:
+    write_history(tmp_path / "history")
+    piri("import", str(tmp_path / "history"))
+    runs = json.loads(piri("runs", "--format", "json").stdout)
+    day = (runs[0]["local_start"] or runs[0]["start"])[:10]
+    rated = piri("rate", day, "6")
+    assert rated.returncode == 0, rated.stderr
+    assert f"Rated the run of {day}" in rated.stdout
+    for other in runs[1:]:  # a week's session load counts only when every run is rated
+        assert piri("rate", (other["local_start"] or other["start"])[:10], "4").returncode == 0
+    weeks = json.loads(piri("load", "--weeks", "520", "--format", "json").stdout)["weeks"]
+    assert any(week["srpe_load"] for week in weeks)
+    for args, message in (
+        (("rate", day, "11"), "effort: expected 0 (rest) to 10 (maximal), got 11"),
+        (("rate", "2001-01-01", "5"), "no run on 2001-01-01"),
+        (("rate", day, "5", "--which", "3"), "--which: expected 1 to 1, got 3"),
+        (("rate", "soon", "5"), "'soon' is not a date"),
+    ):
+        result = piri(*args)
+        assert result.returncode == 2, args
+        assert message in flat(result.stderr), (args, result.stderr)

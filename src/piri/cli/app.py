@@ -422,6 +422,37 @@ def load_command(
 
 
 @app.command()
+def rate(
+    date: Annotated[str, typer.Argument(help="The day of the run, YYYY-MM-DD.")],
+    effort: Annotated[int, typer.Argument(help="How hard it felt: 0 (rest) to 10 (maximal).")],
+    which: Annotated[
+        int | None, typer.Option(help="Which run of the day, when there were several.")
+    ] = None,
+) -> None:
+    """Rate how hard a run felt (session RPE), for the session-load figures."""
+    import datetime as dt
+
+    from piri.cli.output import EXIT_BAD_INPUT, stderr, stdout
+    from piri.services.load import RatingError, rate_run
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise typer.BadParameter(f"'{date}' is not a date; use YYYY-MM-DD") from None
+
+    def command() -> int:
+        try:
+            run = rate_run(day, effort, which)
+        except RatingError as error:
+            stderr().print(f"[bold red]Error:[/] {error}")
+            return EXIT_BAD_INPUT
+        stdout().print(f"Rated the run of {day.isoformat()} ({run}) at {effort}/10.")
+        return 0
+
+    _run(command)
+
+
+@app.command()
 def export(
     file: Annotated[Path, typer.Argument(help="Where to write the JSON document.")],
 ) -> None:

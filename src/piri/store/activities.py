@@ -67,3 +67,42 @@ def _activity(row: ActivityRow) -> Activity:
         for lap in row.laps
     ]
     return Activity(laps=laps, **values)
+
+
+def runs_on(session: Session, owner: int, day: dt.date) -> list[tuple[int, Activity]]:
+    """(row id, activity) of the runs on a local day, in order of start."""
+    from piri.domain.load import run_day
+
+    start = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    end = start + dt.timedelta(days=3)
+    rows = session.scalars(
+        select(ActivityRow)
+        .where(ActivityRow.person_id == owner, ActivityRow.start >= start, ActivityRow.start < end)
+        .order_by(ActivityRow.start)
+    )
+    found = [(row.id, _activity(row)) for row in rows]
+    return [(i, a) for i, a in found if a.is_run and run_day(a) == day]
+
+
+def set_rpe(session: Session, owner: int, activity_id: int, effort: int) -> None:
+    row = session.get(ActivityRow, activity_id)
+    if row is None or row.person_id != owner:
+        raise LookupError(f"no activity {activity_id}")
+    row.rpe = effort
+    session.flush()
+
+
+def ratings(session: Session, owner: int) -> dict[str, float]:
+    """Effort ratings by the activity's start (UTC, ISO format)."""
+    rows = session.execute(
+        select(ActivityRow.start, ActivityRow.rpe).where(
+            ActivityRow.person_id == owner, ActivityRow.rpe.is_not(None)
+        )
+    )
+    out = {}
+    for start, rpe in rows:
+        if rpe is None:
+            continue
+        aware = start if start.tzinfo else start.replace(tzinfo=dt.UTC)
+        out[aware.astimezone(dt.UTC).isoformat()] = float(rpe)
+    return out
