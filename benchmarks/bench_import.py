@@ -140,7 +140,7 @@ def phase_piri_gpx(files: list[str]) -> dict[str, float]:
     for name in files:
         data = Path(name).read_bytes()
         size += len(data)
-        parse_one((name, "gpx", data))
+        parse_one((name, "gpx", data, None))
     return {
         "seconds": time.perf_counter() - started,
         "files": len(files),

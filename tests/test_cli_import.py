@@ -152,3 +152,19 @@ def test_rating_a_run_feeds_the_session_load(piri: PiriRunner, tmp_path: Path) -
         result = piri(*args)
         assert result.returncode == 2, args
         assert message in flat(result.stderr), (args, result.stderr)
+
+
+def test_a_strava_export_names_the_sport_of_files_that_do_not(
+    piri: PiriRunner, tmp_path: Path
+) -> None:
+    points = xml_activity_files.run_north(seconds=1200, speed=3.0)
+    untyped = xml_activity_files.gpx([xml_activity_files.Track([points], type=None)])
+    export = tmp_path / "export_123.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr(
+            "activities.csv", "Activity ID,Activity Type,Filename\n9,Run,activities/9.gpx\n"
+        )
+        archive.writestr("activities/9.gpx", untyped)
+    assert piri("import", str(export)).returncode == 0
+    runs = json.loads(piri("runs", "--format", "json").stdout)
+    assert [r["sport"] for r in runs] == ["running"]

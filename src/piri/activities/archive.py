@@ -7,6 +7,7 @@ compression ratio before anything is read from it. Every refusal says why.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import zipfile
@@ -26,6 +27,8 @@ NESTED_ZIP_IN_MEMORY = 64 * 1024 * 1024
 MAX_NESTING = 3
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
+STRAVA_INDEX = "activities.csv"
+STRAVA_INDEX_MAX_BYTES = 64 * 1024 * 1024
 COMPRESSED_SUFFIX = ".gz"
 
 
@@ -48,6 +51,7 @@ class Found:
     origin: str  # "runs/2024-05-01.fit" or "export.zip:activities/123.fit.gz"
     kind: str  # "fit", "gpx" or "tcx"
     data: bytes
+    sport_hint: str | None = None  # the sport a Strava export's activities.csv names for it
 
 
 @dataclass(frozen=True)
@@ -128,10 +132,28 @@ def check_archive(archive: zipfile.ZipFile, label: str, limits: Limits) -> None:
             )
 
 
+def strava_sports(archive: zipfile.ZipFile) -> dict[str, str]:
+    """File name -> 'Activity Type' from a Strava bulk export's activities.csv (if it has one)."""
+    try:
+        info = archive.getinfo(STRAVA_INDEX)
+    except KeyError:
+        return {}
+    if info.file_size > STRAVA_INDEX_MAX_BYTES:
+        return {}
+    text = _read_capped(archive, info, STRAVA_INDEX_MAX_BYTES).decode("utf-8", errors="replace")
+    sports = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        name, sport = row.get("Filename"), row.get("Activity Type")
+        if name and sport:
+            sports[name.strip()] = sport.strip()
+    return sports
+
+
 def _from_zip(
     archive: zipfile.ZipFile, label: str, limits: Limits, depth: int
 ) -> Iterator[Found | Skipped]:
     check_archive(archive, label, limits)
+    sports = strava_sports(archive)
     for info in archive.infolist():
         if info.is_dir():
             continue
@@ -151,7 +173,8 @@ def _from_zip(
             continue
         try:
             data = _read_capped(archive, info, limits.max_entry_bytes)
-            yield Found(origin, kind, _gunzip(data, name, limits))
+            hint = sports.get(info.filename)
+            yield Found(origin, kind, _gunzip(data, name, limits), hint)
         except UnsafeArchiveError as error:
             yield Skipped(origin, f"refused: {error}")
         except (zipfile.BadZipFile, OSError, EOFError) as error:

@@ -56,9 +56,22 @@ def _reader(kind: str) -> Callable[[bytes], list[Activity]]:
     raise ValueError(f"no reader for '{kind}' files")
 
 
-def parse_one(item: tuple[str, str, bytes]) -> FileResult:
+# Strava's activity types, as named in its activities.csv, in Piri's sport names.
+STRAVA_SPORTS = {
+    "Run": "running",
+    "Trail Run": "running",
+    "Virtual Run": "running",
+    "Ride": "cycling",
+    "Virtual Ride": "cycling",
+    "Walk": "walking",
+    "Hike": "hiking",
+    "Swim": "swimming",
+}
+
+
+def parse_one(item: tuple[str, str, bytes, str | None]) -> FileResult:
     """Parse one file in a worker; never raises, the outcome says what happened."""
-    origin, kind, data = item
+    origin, kind, data, sport_hint = item
     try:
         found = parse(kind, data)
     except NotAnActivityError as error:
@@ -70,6 +83,9 @@ def parse_one(item: tuple[str, str, bytes]) -> FileResult:
         return FileResult(origin, len(data), failed=reason)
     digest = hashlib.sha256(data).hexdigest()
     stamped = [replace(a, file_sha256=digest, origin=origin) for a in found]
+    if sport_hint is not None:  # a file that does not say its sport gets the export's word
+        named = STRAVA_SPORTS.get(sport_hint, sport_hint.lower().replace(" ", "_"))
+        stamped = [replace(a, sport=named) if a.sport == "unknown" else a for a in stamped]
     if not stamped:
         return FileResult(origin, len(data), skipped="the file holds no activity")
     return FileResult(origin, len(data), activities=stamped)
@@ -98,7 +114,7 @@ def _chain(
 
 
 def _run_batch(batch: list[Found | Skipped], pool: Executor) -> Iterator[FileResult]:
-    to_parse = [(f.origin, f.kind, f.data) for f in batch if isinstance(f, Found)]
+    to_parse = [(f.origin, f.kind, f.data, f.sport_hint) for f in batch if isinstance(f, Found)]
     parsed = iter(pool.map(parse_one, to_parse, chunksize=4))
     for item in batch:
         yield _skip(item) if isinstance(item, Skipped) else next(parsed)
@@ -107,7 +123,7 @@ def _run_batch(batch: list[Found | Skipped], pool: Executor) -> Iterator[FileRes
 def _handle(item: Found | Skipped) -> FileResult:
     if isinstance(item, Skipped):
         return _skip(item)
-    return parse_one((item.origin, item.kind, item.data))
+    return parse_one((item.origin, item.kind, item.data, item.sport_hint))
 
 
 def _skip(item: Skipped) -> FileResult:
