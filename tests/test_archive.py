@@ -7,6 +7,8 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from piri.activities.archive import (
     Found,
     Limits,
@@ -125,3 +127,20 @@ def test_a_broken_zip_and_a_missing_path_are_reported(tmp_path: Path) -> None:
     reasons = skipped(results)
     assert "not a readable ZIP archive" in reasons[str(tmp_path / "broken.zip")]
     assert reasons[str(tmp_path / "missing.fit")] == "no such file or folder"
+
+
+def test_transitions_of_a_multisport_file_are_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from piri.activities import importer
+    from piri.domain.activity import Activity
+
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+    def leg(sport: str) -> Activity:
+        return Activity("fit", sport, None, start, None, 60.0, 60.0, 100.0)
+
+    legs = [leg("running"), leg("transition"), leg("cycling")]
+    monkeypatch.setattr(importer, "parse", lambda kind, data: legs)
+    result = importer.parse_one(("tri.fit", "fit", b"x", None))
+    assert [a.sport for a in result.activities] == ["running", "cycling"]

@@ -82,7 +82,9 @@ def parse_one(item: tuple[str, str, bytes, str | None]) -> FileResult:
         reason = f"could not be read ({type(error).__name__}: {error})"
         return FileResult(origin, len(data), failed=reason)
     digest = hashlib.sha256(data).hexdigest()
-    stamped = [replace(a, file_sha256=digest, origin=origin) for a in found]
+    # A multisport file's transitions (changing shoes between legs) are not activities.
+    kept = [a for a in found if a.sport != "transition"]
+    stamped = [replace(a, file_sha256=digest, origin=origin) for a in kept]
     if sport_hint is not None:  # a file that does not say its sport gets the export's word
         named = STRAVA_SPORTS.get(sport_hint, sport_hint.lower().replace(" ", "_"))
         stamped = [replace(a, sport=named) if a.sport == "unknown" else a for a in stamped]
