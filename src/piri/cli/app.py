@@ -483,6 +483,20 @@ def forget(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the web API (the pages come with the web app issue)."""
+    import uvicorn
+
+    from piri.web.app import create_app
+
+    typer.echo(f"Piri is listening on http://{host}:{port}/api/v1/docs (Ctrl-C stops it)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def info() -> None:
     """Show the version, where Piri keeps your data, and what content is loaded."""
     from piri.cli.welcome import print_info

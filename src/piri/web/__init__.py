@@ -1,0 +1,1 @@
+"""The web surfaces: the JSON API (``web.api``) and, later, the pages; thin over the services."""
