@@ -49,6 +49,7 @@ from piri.activities.xml_input import (
     XmlStream,
     haversine_m,
     local_name,
+    nothing_recorded,
     number,
     release,
     text,
@@ -314,12 +315,9 @@ def _with_device(activity: Activity, creator: str) -> Activity:
 
 
 def _nothing_recorded(tracks: int, routes: int, waypoints: int) -> str:
-    held = []
-    if tracks:
-        held.append(f"{tracks} track(s) without two timed points (a planned track, not a record)")
-    if routes:
-        held.append(f"{routes} route(s)")
-    if waypoints:
-        held.append(f"{waypoints} waypoint(s)")
-    what = ", ".join(held) if held else "no track, route or waypoint"
-    return f"a GPX without a recorded activity: it holds {what}"
+    held = [
+        (tracks, "track(s) without two timed points (a planned track, not a record)"),
+        (routes, "route(s)"),
+        (waypoints, "waypoint(s)"),
+    ]
+    return nothing_recorded("GPX", held, "no track, route or waypoint")

@@ -43,6 +43,7 @@ from piri.activities.xml_input import (
     Ascent,
     XmlStream,
     local_name,
+    nothing_recorded,
     number,
     release,
     text,
@@ -360,12 +361,9 @@ def _parent_name(element: etree._Element) -> str:
 
 
 def _nothing_recorded(empty: int, courses: int, workouts: int) -> str:
-    held = []
-    if empty:
-        held.append(f"{empty} activity(ies) without a lap or a timed track point")
-    if courses:
-        held.append(f"{courses} course(s)")
-    if workouts:
-        held.append(f"{workouts} workout(s)")
-    what = ", ".join(held) if held else "no activity, course or workout"
-    return f"a TCX without a recorded activity: it holds {what}"
+    held = [
+        (empty, "activity(ies) without a lap or a timed track point"),
+        (courses, "course(s)"),
+        (workouts, "workout(s)"),
+    ]
+    return nothing_recorded("TCX", held, "no activity, course or workout")

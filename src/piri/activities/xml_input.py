@@ -225,3 +225,9 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 # summaries store steps per minute, both feet, so these values are doubled. Other sports'
 # cadence (a bike's crank revolutions) is not steps and is not stored.
 FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
+
+
+def nothing_recorded(kind: str, held: list[tuple[int, str]], nothing: str) -> str:
+    """Why a valid GPX/TCX file is not an activity: what it holds instead, with counts."""
+    parts = [f"{count} {what}" for count, what in held if count]
+    return f"a {kind} without a recorded activity: it holds {', '.join(parts) or nothing}"
