@@ -8,7 +8,7 @@ STAMP := $(VENV)/.synced
 .PHONY: run test lint typecheck unit bench bench-import clean
 
 run: $(STAMP)
-	$(VENV)/bin/piri
+	$(VENV)/bin/piri serve
 
 test: $(STAMP) lint typecheck unit
 

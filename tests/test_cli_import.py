@@ -117,11 +117,11 @@ def test_every_shared_sample_is_imported_or_given_a_reason(
     from piri.services.imports import import_paths
 
     monkeypatch.setenv("PIRI_HOME", str(tmp_path))
-    diary_service.store.cache_clear()
+    diary_service.close_engines()
     try:
         report = import_paths([shared_dir / "data" / "activities"], workers=2)
     finally:
-        diary_service.store.cache_clear()
+        diary_service.close_engines()
     files = [f for f in report.files if not f.origin.endswith("SOURCES.md")]
     assert len(files) > 150
     assert report.imported > 100

@@ -29,9 +29,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("PIRI_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
-    diary_service.store.cache_clear()
+    diary_service.close_engines()
     yield tmp_path / "home"
-    diary_service.store.cache_clear()
+    diary_service.close_engines()
 
 
 def week(n: int, day: int = 0) -> dt.date:

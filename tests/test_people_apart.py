@@ -22,9 +22,9 @@ DAY = dt.date(2026, 11, 2)
 def shared_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("PIRI_HOME", str(tmp_path))
     monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
-    diary_service.store.cache_clear()
+    diary_service.close_engines()
     yield
-    diary_service.store.cache_clear()
+    diary_service.close_engines()
 
 
 def test_two_runners_never_see_each_others_data() -> None:

@@ -25,9 +25,9 @@ START = dt.date(2026, 1, 5)  # a Monday
 def private_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("PIRI_HOME", str(tmp_path))
     monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
-    diary_service.store.cache_clear()
+    diary_service.close_engines()
     yield
-    diary_service.store.cache_clear()
+    diary_service.close_engines()
 
 
 def run_course(

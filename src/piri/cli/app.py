@@ -486,14 +486,31 @@ def forget(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    multi_user: Annotated[
+        bool | None,
+        typer.Option(
+            "--multi-user/--single-person",
+            help="Accounts with sign-up and login (also PIRI_MULTI_USER=1); "
+            "the default is one person, no login, on this computer only.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Start the web API (the pages come with the web app issue)."""
+    """Start the web app (pages and the /api/v1 JSON API) and print its address."""
     import uvicorn
 
     from piri.web.app import create_app
+    from piri.web.config import ConfigError, server_config
 
-    typer.echo(f"Piri is listening on http://{host}:{port}/api/v1/docs (Ctrl-C stops it)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    try:
+        config = server_config(host, port, multi_user)
+    except ConfigError as problem:
+        typer.echo(f"Error: {problem}", err=True)
+        raise typer.Exit(2) from None
+    mode = "multi-user (sign-up and login)" if config.multi_user else "single person, no login"
+    typer.echo(f"Piri is running at {config.address}  ({mode}; Ctrl-C stops it)")
+    typer.echo(f"API: {config.address}api/v1/docs")
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
 
 
 @app.command()

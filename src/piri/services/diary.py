@@ -16,10 +16,18 @@ from piri.store.database import make_engine, migrate, transaction
 LOCAL_PERSON = "me"
 
 
-@cache
 def store(url: str | None = None) -> Engine:
-    """The database, migrated to the newest schema on first use in this process."""
-    engine = make_engine(url or database_url())
+    """The database (``PIRI_DATABASE_URL`` or SQLite in ``PIRI_HOME``), migrated on first use.
+
+    Looked up by its URL on every call, so a test or server that points ``PIRI_HOME``
+    elsewhere gets its own database, while each database is opened once per process.
+    """
+    return _engine_for(url or database_url())
+
+
+@cache
+def _engine_for(url: str) -> Engine:
+    engine = make_engine(url)
     migrate(engine)
     return engine
 
@@ -34,3 +42,8 @@ def log_day(entry: DayEntry, person: str = LOCAL_PERSON, today: dt.date | None =
 def diary(person: str = LOCAL_PERSON, since: dt.date | None = None) -> list[DayEntry]:
     with transaction(store()) as session:
         return diary_store.days(session, diary_store.person_id(session, person), since)
+
+
+def close_engines() -> None:
+    """Close every database this process opened (tests, and a server shutting down)."""
+    _engine_for.cache_clear()

@@ -6,7 +6,14 @@ import difflib
 from collections.abc import Iterable
 
 from piri.content.loader import library
-from piri.content.models import Equipment, Exercise, KnowledgeSection, Routine, Target
+from piri.content.models import (
+    Equipment,
+    Exercise,
+    KnowledgeSection,
+    Routine,
+    SafetyNotice,
+    Target,
+)
 
 
 class NotFoundError(LookupError):
@@ -92,3 +99,8 @@ def _parse(enum: type[Target], option: str, value: str | None) -> Target | None:
         return enum(value)
     except ValueError:
         raise InvalidChoiceError(option, value, (member.value for member in enum)) from None
+
+
+def safety_notice() -> SafetyNotice:
+    """When to get help, in three levels of urgency: shown with every page of advice."""
+    return library().safety

@@ -1,27 +1,50 @@
-"""The web application: one FastAPI app over the same services the CLI uses."""
+"""The web application: one FastAPI app over the same services the CLI uses.
+
+Pages live in ``piri.web.pages`` (HTML, htmx fragments), JSON in ``piri.web.api`` under
+``/api/v1``. Both take the person from :mod:`piri.web.identity` and protect every change
+with :func:`piri.web.security.require_csrf`.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from piri import __version__
-from piri.web.api import check, errors, library
+from piri.web import errors, security
+from piri.web.api import ROUTERS as API_ROUTERS
+from piri.web.config import WebConfig
+from piri.web.pages import ROUTERS as PAGE_ROUTERS
 
 API_PREFIX = "/api/v1"
+STATIC = Path(__file__).parent / "static"
 
 
-def create_app() -> FastAPI:
+def create_app(config: WebConfig | None = None) -> FastAPI:
     app = FastAPI(
         title="Piri",
         version=__version__,
-        description="Education for runners with a pain in the buttock; not a diagnosis.",
+        description=(
+            "Education for runners with a pain in the buttock; not a diagnosis. In multi-user "
+            "mode every call that reads or changes a person's data needs "
+            "'Authorization: Bearer <token>' (tokens are made on the Settings page)."
+        ),
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
     )
-    api = APIRouter(prefix=API_PREFIX)
-    api.include_router(library.router)
-    api.include_router(check.router)
+    app.state.config = config or WebConfig()
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(security.require_csrf)])
+    for router in API_ROUTERS:
+        api.include_router(router)
     app.include_router(api)
+    pages = APIRouter(dependencies=[Depends(security.require_csrf)], include_in_schema=False)
+    for router in PAGE_ROUTERS:
+        pages.include_router(router)
+    app.include_router(pages)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
+    security.install(app)
     return app

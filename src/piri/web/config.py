@@ -1,0 +1,101 @@
+"""How one web server runs: who may use it and how its pages behave.
+
+Built from the ``piri serve`` options and the environment, checked once at start-up, and
+passed to :func:`piri.web.app.create_app`. Nothing else in the web layer reads the
+environment.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from dataclasses import dataclass, field
+
+SECRET_KEY_VARIABLE = "PIRI_SECRET_KEY"
+MULTI_USER_VARIABLE = "PIRI_MULTI_USER"
+TIMER_PACE_VARIABLE = "PIRI_TIMER_PACE"
+
+
+class ConfigError(ValueError):
+    """A server setting that would be unsafe or cannot work; the message says which."""
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    multi_user: bool = False
+    # Signs session cookies. A random one is fine on a loopback address (sessions end when
+    # the server restarts); anywhere else in multi-user mode it must be configured.
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    secret_key_configured: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Host headers the server answers to; None answers every host (tests, behind a proxy
+    # that checks them). ``piri serve`` on a loopback address allows only loopback names,
+    # which stops DNS-rebinding pages from reading a person's data.
+    allowed_hosts: tuple[str, ...] | None = None
+    # Speeds up the session player's timers (tests and demos): 0.1 runs them 10x faster.
+    timer_pace: float = 1.0
+    # Cookies only over HTTPS; off on plain-HTTP loopback.
+    secure_cookies: bool = False
+    login_attempts_per_minute: int = 5
+
+    @property
+    def address(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def server_config(host: str, port: int, multi_user: bool | None = None) -> WebConfig:
+    """The configuration of ``piri serve``: refuses unsafe combinations with the reason."""
+    if multi_user is None:
+        multi_user = os.environ.get(MULTI_USER_VARIABLE, "").strip().lower() in ("1", "true", "yes")
+    loopback = is_loopback(host)
+    secret = os.environ.get(SECRET_KEY_VARIABLE, "").strip()
+    if not loopback and not multi_user:
+        raise ConfigError(
+            f"Single-person mode has no login, so it only listens on this computer "
+            f"(127.0.0.1), not on {host}. Use --multi-user to share a server."
+        )
+    if multi_user and not loopback and not secret:
+        raise ConfigError(
+            f"Multi-user mode on {host} needs a secret key for its session cookies: set "
+            f"{SECRET_KEY_VARIABLE} to a long random value (for example the output of "
+            f"'python -c \"import secrets; print(secrets.token_urlsafe(32))\"')."
+        )
+    if secret and len(secret) < 32:
+        raise ConfigError(f"{SECRET_KEY_VARIABLE} is too short: use at least 32 characters.")
+    pace = _timer_pace(os.environ.get(TIMER_PACE_VARIABLE, "").strip())
+    allowed = ("127.0.0.1", "localhost", "[::1]", "::1") if loopback else None
+    extra = () if allowed is None or host in allowed else (host,)
+    return WebConfig(
+        multi_user=multi_user,
+        secret_key=secret or secrets.token_urlsafe(32),
+        secret_key_configured=bool(secret),
+        host=host,
+        port=port,
+        allowed_hosts=None if allowed is None else allowed + extra,
+        timer_pace=pace,
+        secure_cookies=not loopback,
+    )
+
+
+def _timer_pace(text: str) -> float:
+    if not text:
+        return 1.0
+    try:
+        pace = float(text)
+    except ValueError:
+        raise ConfigError(f"{TIMER_PACE_VARIABLE} must be a number, not '{text}'.") from None
+    if not 0 < pace <= 10:
+        raise ConfigError(f"{TIMER_PACE_VARIABLE} must be above 0 and at most 10, not {pace}.")
+    return pace

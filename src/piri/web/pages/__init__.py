@@ -1,0 +1,41 @@
+"""The HTML pages: one module per page or group of pages, each with its own router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from piri.web.pages import (
+    account,
+    check,
+    diary,
+    exercises,
+    figures,
+    home,
+    learn,
+    plan,
+    profile,
+    progress,
+    runs,
+    scores,
+    session,
+    settings,
+    today,
+)
+
+ROUTERS: list[APIRouter] = [
+    home.router,
+    account.router,
+    check.router,
+    profile.router,
+    today.router,
+    session.router,
+    plan.router,
+    exercises.router,
+    figures.router,
+    learn.router,
+    diary.router,
+    scores.router,
+    progress.router,
+    runs.router,
+    settings.router,
+]

@@ -1,0 +1,7 @@
+"""Pages: plan (being built for issue 6)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

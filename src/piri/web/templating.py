@@ -1,0 +1,54 @@
+"""Rendering pages: one Jinja2 environment, and what every page gets (who, token, safety)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from piri.services import library
+from piri.web.identity import config_of, viewer
+from piri.web.security import CSRF_FIELD, csrf_token
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# The main navigation, in the order a runner needs it; (path, label).
+NAVIGATION = [
+    ("/today", "Today"),
+    ("/plan", "Plan"),
+    ("/exercises", "Exercises"),
+    ("/learn", "Learn"),
+    ("/check", "Check"),
+    ("/diary", "Diary"),
+    ("/progress", "Progress"),
+    ("/runs", "Runs"),
+    ("/settings", "Settings"),
+]
+
+
+@cache
+def templates() -> Jinja2Templates:
+    found = Jinja2Templates(directory=TEMPLATES)
+    found.env.globals["navigation"] = NAVIGATION
+    found.env.globals["csrf_field_name"] = CSRF_FIELD
+    return found
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A full page (or an htmx fragment) with what every template may use."""
+    config = config_of(request)
+    context.setdefault("title", "Piri")
+    context.update(
+        viewer=viewer(request),
+        multi_user=config.multi_user,
+        csrf_token=csrf_token(request),
+        safety=library.safety_notice(),
+        timer_pace=config.timer_pace,
+        current_path=request.url.path,
+        is_htmx=request.headers.get("hx-request") == "true",
+    )
+    return templates().TemplateResponse(request, template, context, status_code=status_code)
