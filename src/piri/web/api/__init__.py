@@ -4,6 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from piri.web.api import check, library
+from piri.web.api import (
+    accounts,
+    check,
+    diary,
+    library,
+    person,
+    program,
+    progress,
+    runs,
+    scores,
+)
 
-ROUTERS: list[APIRouter] = [library.router, check.router]
+ROUTERS: list[APIRouter] = [
+    library.router,
+    check.router,
+    person.router,
+    program.router,
+    diary.router,
+    scores.router,
+    progress.router,
+    runs.router,
+    accounts.router,
+]

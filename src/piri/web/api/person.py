@@ -1,0 +1,7 @@
+"""JSON API: person (being built for issue 6)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["person"])

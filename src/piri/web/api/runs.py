@@ -1,0 +1,7 @@
+"""JSON API: runs (being built for issue 6)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["runs"])
