@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from piri import __version__
-from piri.web import errors, security
+from piri.web import api_reference, errors, security
 from piri.web.api import ROUTERS as API_ROUTERS
 from piri.web.config import WebConfig
 from piri.web.pages import ROUTERS as PAGE_ROUTERS
+from piri.web.templating import render
 
 API_PREFIX = "/api/v1"
 STATIC = Path(__file__).parent / "static"
@@ -29,10 +31,10 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         description=(
             "Education for runners with a pain in the buttock; not a diagnosis. In multi-user "
             "mode every call that reads or changes a person's data needs "
-            "'Authorization: Bearer <token>' (tokens are made on the Settings page)."
+            "'Authorization: Bearer <token>' (tokens are made on the account page, /account)."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # FastAPI's docs page loads scripts from a CDN; ours is plain HTML
         redoc_url=None,
     )
     app.state.config = config or WebConfig()
@@ -44,7 +46,25 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     for router in PAGE_ROUTERS:
         pages.include_router(router)
     app.include_router(pages)
+    app.add_api_route(
+        f"{API_PREFIX}/docs", api_reference_page, include_in_schema=False, methods=["GET"]
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     security.install(app)
     return app
+
+
+def api_reference_page(request: Request) -> HTMLResponse:
+    """The API reference as a page, built from this app's OpenAPI document."""
+    found = api_reference.endpoints(request.app.openapi())
+    groups: dict[str, list[api_reference.Endpoint]] = {}
+    for endpoint in found:
+        groups.setdefault(endpoint.tag, []).append(endpoint)
+    return render(
+        request,
+        "api_reference.html",
+        title="API reference",
+        version=__version__,
+        groups=list(groups.items()),
+    )
