@@ -1,10 +1,14 @@
-"""Writing the pictures of an exercise or a self-test to files."""
+"""The pictures of an exercise or a self-test: written to files (CLI) or drawn for the web."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from piri.services.library import get_exercise
+from piri.content.loader import library
+from piri.services.library import NotFoundError, get_exercise
 
 
 class FigureWriteError(OSError):
@@ -47,3 +51,97 @@ def write_figures(figure_id: str, name: str, directory: Path) -> list[Path]:
             raise FigureWriteError(f"cannot write {path}: {error.strerror}") from error
         written.append(path)
     return written
+
+
+# Drawing for the web: every picture rendered once per process, never written to a file.
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One drawn position of a figure, ready to serve: 1-based number, label, size, SVG."""
+
+    figure_id: str
+    number: int
+    count: int
+    id: str
+    label: str
+    alt: str  # the figure's name, the position's number and its label (or its description)
+    width: float  # the SVG's viewBox size: its aspect ratio for layout
+    height: float
+    svg: str
+
+
+class PositionNotFoundError(NotFoundError):
+    """A position number a figure does not have; ``available`` holds the numbers it has."""
+
+    def __init__(self, figure_id: str, wanted: str, count: int) -> None:
+        super().__init__(
+            f"position of '{figure_id}'", wanted, (str(n) for n in range(1, count + 1))
+        )
+        Exception.__init__(
+            self,
+            f"The figure '{figure_id}' has positions 1 to {count}; there is no position "
+            f"'{wanted}'.",
+        )
+
+
+def figure_names() -> dict[str, str]:
+    """Every figure id that belongs to an exercise or a self-test, with the name it is drawn
+    under (exercises first, in library order)."""
+    from piri.services.check import questionnaire
+
+    names = {exercise.id: exercise.name for exercise in library().exercises.values()}
+    for test in questionnaire().self_tests:
+        names.setdefault(test.id, test.name)
+    return names
+
+
+def figure_pictures(figure_id: str) -> tuple[Picture, ...]:
+    """Every position of an exercise's or a self-test's figure, drawn once per process.
+
+    Raises NotFoundError (with suggestions and every figure id) for an unknown id.
+    """
+    names = figure_names()
+    if figure_id not in names:
+        raise NotFoundError("figure", figure_id, names)
+    return _drawn(figure_id, names[figure_id])
+
+
+def figure_picture(figure_id: str, number: int | str) -> Picture:
+    """Position ``number`` (1-based) of a figure; PositionNotFoundError names those that exist."""
+    pictures = figure_pictures(figure_id)
+    text = str(number)
+    if not text.isdigit() or not 1 <= int(text) <= len(pictures):
+        raise PositionNotFoundError(figure_id, text, len(pictures))
+    return pictures[int(text) - 1]
+
+
+VIEW_BOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
+
+
+@cache
+def _drawn(figure_id: str, name: str) -> tuple[Picture, ...]:
+    from piri.illustrations import load_figure, render_figure
+
+    figure = load_figure(figure_id)
+    rendered = render_figure(figure, name=name)
+    descriptions = {position.id: position.description for position in figure.positions}
+    pictures = []
+    for number, position in enumerate(rendered, start=1):
+        size = VIEW_BOX.search(position.svg)
+        width, height = (float(size[1]), float(size[2])) if size else (1.0, 1.0)
+        described = descriptions.get(position.id) or position.label
+        pictures.append(
+            Picture(
+                figure_id=figure_id,
+                number=number,
+                count=len(rendered),
+                id=position.id,
+                label=position.label,
+                alt=f"{name}, position {number} of {len(rendered)}: {described}",
+                width=width,
+                height=height,
+                svg=position.svg,
+            )
+        )
+    return tuple(pictures)
