@@ -5,7 +5,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: run test lint typecheck unit bench bench-import clean
+.PHONY: run test lint typecheck unit bench bench-import bench-web clean
 
 run: $(STAMP)
 	$(VENV)/bin/piri serve
@@ -27,6 +27,9 @@ bench: $(STAMP)
 
 bench-import: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_import.py
+
+bench-web: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_web.py
 
 $(STAMP): pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Piri needs Python 3.11 or newer"'

@@ -46,6 +46,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     for router in PAGE_ROUTERS:
         pages.include_router(router)
     app.include_router(pages)
+    app.add_api_route("/healthz", healthz, include_in_schema=False, methods=["GET"])
     app.add_api_route(
         f"{API_PREFIX}/docs", api_reference_page, include_in_schema=False, methods=["GET"]
     )
@@ -68,3 +69,8 @@ def api_reference_page(request: Request) -> HTMLResponse:
         version=__version__,
         groups=list(groups.items()),
     )
+
+
+def healthz() -> dict[str, str]:
+    """For monitors and load balancers: the process answers (no database, no person)."""
+    return {"status": "ok"}
