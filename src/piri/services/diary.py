@@ -47,3 +47,73 @@ def diary(person: str = LOCAL_PERSON, since: dt.date | None = None) -> list[DayE
 def close_engines() -> None:
     """Close every database this process opened (tests, and a server shutting down)."""
     _engine_for.cache_clear()
+
+
+def diary_entry(day: dt.date, person: str = LOCAL_PERSON) -> DayEntry | None:
+    """One day's entry, or None when that day has none."""
+    found = [entry for entry in diary(person, since=day) if entry.day == day]
+    return found[0] if found else None
+
+
+def forget_day(day: dt.date, person: str = LOCAL_PERSON) -> bool:
+    """Delete one day's entry; False when there was none."""
+    from sqlalchemy import delete
+
+    from piri.store.models import DiaryEntry
+
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        result = session.execute(
+            delete(DiaryEntry).where(DiaryEntry.person_id == owner, DiaryEntry.day == day)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+
+# The field each of check_entry's messages starts with, and the DayEntry attribute it names.
+_MESSAGE_FIELDS = {
+    "date": "day",
+    "pain now": "pain_now",
+    "worst pain": "worst_pain",
+    "sitting pain": "sitting_pain",
+    "running pain": "running_pain",
+    "sitting minutes": "sitting_minutes_before_pain",
+    "notes": "notes",
+}
+
+
+def entry_problems(entry: DayEntry, today: dt.date | None = None) -> dict[str, str]:
+    """Every problem check_entry finds, by DayEntry attribute, in its own words.
+
+    check_entry stops at the first problem; a form wants all of them at once. Each field
+    found wrong is replaced by a value that passes and the entry is checked again.
+    """
+    import dataclasses
+    from typing import Any
+
+    from piri.domain.diary import DiaryError
+
+    today = today or dt.date.today()
+    problems: dict[str, str] = {}
+    for _ in range(len(_MESSAGE_FIELDS) + 1):
+        try:
+            check_entry(entry, today)
+        except DiaryError as error:
+            message = str(error)
+            field = _MESSAGE_FIELDS.get(message.split(":", 1)[0], "entry")
+            if field in problems or field == "entry":
+                problems.setdefault(field, message)
+                break
+            problems[field] = message
+            passing: dict[str, Any] = {
+                "day": today,
+                "pain_now": 0,
+                "worst_pain": entry.pain_now if 0 <= entry.pain_now <= 10 else 10,
+                "sitting_pain": None,
+                "running_pain": None,
+                "sitting_minutes_before_pain": None,
+                "notes": "",
+            }
+            entry = dataclasses.replace(entry, **{field: passing[field]})
+        else:
+            break
+    return problems

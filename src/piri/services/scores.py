@@ -82,3 +82,54 @@ def _record(
 def score_history(person: str = LOCAL_PERSON) -> list[tuple[dt.date, str, float]]:
     with transaction(store()) as session:
         return score_store.scores(session, diary_store.person_id(session, person))
+
+
+# Where the change that matters comes from, as piri.domain.outcomes cites it. The LEFS
+# sources are also in its content file (questionnaires/lefs.toml).
+PSFS_CHANGE_SOURCE = (
+    "Abbott JH et al. Minimum important differences for the Patient-Specific Functional "
+    "Scale, 4 region-specific outcome measures, and the Numeric Pain Rating Scale. JOSPT 2014",
+    "https://www.integrative-archives.com/2014/04/minimum-important-differences-for-the-"
+    "patient-specific-functional-scale-4-region-specific-outcome-measures-and-the-numeric-"
+    "pain-rating-scale/",
+)
+
+
+@dataclass(frozen=True)
+class ScoreRecord:
+    """A stored questionnaire with its answers, compared with the one before it."""
+
+    instrument: str
+    day: dt.date
+    score: float
+    answers: dict[str, object]
+    previous: tuple[dt.date, float] | None
+    change: Change | None
+
+
+def score_records(person: str = LOCAL_PERSON, instrument: str | None = None) -> list[ScoreRecord]:
+    """Every stored score (of one questionnaire, or both), oldest first, with its change."""
+    from sqlalchemy import select
+
+    from piri.store.models import OutcomeScore
+
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        query = select(OutcomeScore).where(OutcomeScore.person_id == owner)
+        if instrument is not None:
+            query = query.where(OutcomeScore.instrument == instrument)
+        rows = [
+            (row.instrument, row.day, row.score, dict(row.answers or {}))
+            for row in session.scalars(query.order_by(OutcomeScore.day, OutcomeScore.id))
+        ]
+    found: list[ScoreRecord] = []
+    last: dict[str, tuple[dt.date, float]] = {}
+    for name, day, score, answers in rows:
+        previous = last.get(name)
+        change = None
+        if previous is not None:
+            compare = lefs_change if name == "lefs" else psfs_change
+            change = compare(previous[1], score)  # type: ignore[arg-type]
+        found.append(ScoreRecord(name, day, score, answers, previous, change))
+        last[name] = (day, score)
+    return found
