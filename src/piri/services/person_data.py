@@ -25,6 +25,10 @@ class PersonDataError(ValueError):
     """An export file that cannot be imported, or an import that would overwrite data."""
 
 
+class ProfileNotEmptyError(PersonDataError):
+    """An import into a profile that already holds data (nothing was changed)."""
+
+
 def export_document(person: str = LOCAL_PERSON) -> dict[str, Any]:
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
@@ -55,12 +59,22 @@ def write_export(path: Path, person: str = LOCAL_PERSON) -> int:
 
 def import_file(path: Path, person: str = LOCAL_PERSON, today: dt.date | None = None) -> int:
     """Restore an export into an empty profile; nothing is written unless all of it is valid."""
-    days, others = _read_export(path, today or dt.date.today())
+    return import_document(_read_json(path), person, today, label=str(path))
+
+
+def import_document(
+    document: Any,
+    person: str = LOCAL_PERSON,
+    today: dt.date | None = None,
+    label: str = "the export",
+) -> int:
+    """Restore an export already read (an upload, an API body); errors start with ``label``."""
+    days, others = _parse_export(document, label, today or dt.date.today())
     try:
         with transaction(store()) as session:
             owner = diary_store.person_id(session, person)
             if diary_store.days(session, owner) or person_rows.holds_anything(session, owner):
-                raise PersonDataError(
+                raise ProfileNotEmptyError(
                     "this profile already holds data; import only restores into an empty one "
                     "(run 'piri export' to keep a copy, then 'piri forget --yes')"
                 )
@@ -71,11 +85,11 @@ def import_file(path: Path, person: str = LOCAL_PERSON, today: dt.date | None = 
     except (ValueError, TypeError) as error:
         if isinstance(error, PersonDataError):
             raise
-        raise PersonDataError(f"{path}: {error}") from None
+        raise PersonDataError(f"{label}: {error}") from None
     except SQLAlchemyError as error:
         reason = str(error.orig) if hasattr(error, "orig") else str(error)
         raise PersonDataError(
-            f"{path}: the database refused it ({reason.splitlines()[0]})"
+            f"{label}: the database refused it ({reason.splitlines()[0]})"
         ) from None
     return len(days)
 
@@ -85,9 +99,9 @@ def forget(person: str = LOCAL_PERSON) -> bool:
         return diary_store.forget_person(session, person)
 
 
-def _read_export(path: Path, today: dt.date) -> tuple[list[DayEntry], dict[str, Any]]:
+def _read_json(path: Path) -> Any:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PersonDataError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -96,11 +110,16 @@ def _read_export(path: Path, today: dt.date) -> tuple[list[DayEntry], dict[str, 
         raise PersonDataError(
             f"{path}: not valid JSON (line {error.lineno}: {error.msg})"
         ) from None
+
+
+def _parse_export(
+    document: Any, label: str, today: dt.date
+) -> tuple[list[DayEntry], dict[str, Any]]:
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise PersonDataError(f'{path}: not a Piri export (no "format": "{EXPORT_FORMAT}")')
+        raise PersonDataError(f'{label}: not a Piri export (no "format": "{EXPORT_FORMAT}")')
     if document.get("version") != EXPORT_VERSION:
         raise PersonDataError(
-            f"{path}: export version {document.get('version')!r}; this Piri reads version "
+            f"{label}: export version {document.get('version')!r}; this Piri reads version "
             f"{EXPORT_VERSION}"
         )
     days = []
@@ -109,26 +128,30 @@ def _read_export(path: Path, today: dt.date) -> tuple[list[DayEntry], dict[str, 
             entry = DayEntry(**{**raw, "day": dt.date.fromisoformat(raw["day"])})
             days.append(check_entry(entry, today))
         except (TypeError, KeyError, ValueError, DiaryError) as error:
-            raise PersonDataError(f"{path}: diary entry {number}: {error}") from None
+            raise PersonDataError(f"{label}: diary entry {number}: {error}") from None
     others = {}
     for key in person_rows.TABLES:
         rows = document.get(key, [])
         if not isinstance(rows, list):
-            raise PersonDataError(f"{path}: '{key}' must be a list")
+            raise PersonDataError(f"{label}: '{key}' must be a list")
         others[key] = rows
-    _check_profiles(path, others["profile"])
+    _check_profiles(label, others["profile"])
     return days, others
 
 
-def _check_profiles(path: Path, rows: list[Any]) -> None:
+def _check_profiles(label: str, rows: list[Any]) -> None:
     """A profile is checked by the same rules as 'piri profile' before it is restored."""
     from piri.services.program import ProfileError, check_profile_changes
 
     fields = ("painful_side", "equipment", "minutes_per_day", "days_per_week", "running_status")
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            raise PersonDataError(f"{path}: profile {number}: expected an object")
+            raise PersonDataError(f"{label}: profile {number}: expected an object")
         try:
             check_profile_changes({k: row[k] for k in fields if k in row})
         except ProfileError as error:
-            raise PersonDataError(f"{path}: profile {number}: {error}") from None
+            raise PersonDataError(f"{label}: profile {number}: {error}") from None
+        except TypeError:
+            raise PersonDataError(
+                f"{label}: profile {number}: a value has the wrong type ({', '.join(fields)})"
+            ) from None
