@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
-from piri.activities.archive import Limits, find_activity_files
+from piri.activities.archive import Found, Limits, Skipped, find_activity_files
 from piri.activities.importer import FileResult, read_all
 from piri.domain.activity import Activity
 from piri.services.diary import LOCAL_PERSON, store
 from piri.store import activities as activity_store
 from piri.store import diary as diary_store
+from piri.store.activities import _activity as activity_from_row
 from piri.store.database import transaction
+from piri.store.models import ActivityRow
 
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
@@ -97,3 +99,79 @@ def runs(person: str = LOCAL_PERSON, since: dt.date | None = None) -> list[Activ
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None
     with transaction(store()) as session:
         return activity_store.activities(session, diary_store.person_id(session, person), start)
+
+
+@dataclass(frozen=True)
+class StoredActivity:
+    """An imported activity with its id (for links) and the effort the runner gave it."""
+
+    id: int
+    activity: Activity
+    effort: int | None  # session RPE 0-10, when rated
+
+
+def stored_activities(
+    person: str = LOCAL_PERSON,
+    since: dt.date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[StoredActivity], int]:
+    """Newest first, from ``since`` on, one page of them; and how many there are in all."""
+    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        where = [ActivityRow.person_id == owner]
+        if start is not None:
+            where.append(ActivityRow.start >= start)
+        total = session.scalar(select(func.count()).select_from(ActivityRow).where(*where)) or 0
+        query = (
+            select(ActivityRow)
+            .where(*where)
+            .order_by(ActivityRow.start.desc(), ActivityRow.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        found = [
+            StoredActivity(row.id, activity_from_row(row), row.rpe)
+            for row in session.scalars(query)
+        ]
+    return found, total
+
+
+def stored_activity(activity_id: int, person: str = LOCAL_PERSON) -> StoredActivity | None:
+    """One of this person's activities by id; None when it is not theirs or does not exist."""
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        row = session.get(ActivityRow, activity_id)
+        if row is None or row.person_id != owner:
+            return None
+        return StoredActivity(row.id, activity_from_row(row), row.rpe)
+
+
+def import_named(
+    files: list[tuple[str, Path]],
+    person: str = LOCAL_PERSON,
+    limits: Limits | None = None,
+    workers: int | None = None,
+) -> ImportReport:
+    """``import_paths`` for files whose paths mean nothing to the runner (uploads kept in a
+    temporary folder): each file's outcomes, and the origin stored with its activities, name
+    it by the given name (an entry of an uploaded ZIP as "export.zip:activities/1.fit")."""
+
+    def named() -> Iterator[Found | Skipped]:
+        for name, path in files:
+            for item in find_activity_files([path], limits or Limits()):
+                origin = name + item.origin.removeprefix(str(path))
+                if isinstance(item, Skipped):  # a reason may name the archive by its path
+                    yield Skipped(origin, item.reason.replace(str(path), name))
+                else:
+                    yield replace(item, origin=origin)
+
+    report = ImportReport()
+    engine = store()
+    with transaction(engine) as session:
+        owner = diary_store.person_id(session, person)
+    for result in read_all(named(), workers):
+        report.bytes_read += result.size
+        report.files.append(_store_file(engine, owner, result, report))
+    return report

@@ -11,7 +11,9 @@ from piri.domain.pain_load import PainLoadReport, analyse_pain_load
 from piri.services.diary import LOCAL_PERSON, store
 from piri.store import activities as activity_store
 from piri.store import diary as diary_store
+from piri.store.activities import _activity as activity_from_row
 from piri.store.database import transaction
+from piri.store.models import ActivityRow
 
 
 @dataclass(frozen=True)
@@ -66,3 +68,27 @@ def _describe(activity: Activity) -> str:
     when = activity.local_start or activity.start
     km = f"{activity.distance_m / 1000:.1f} km" if activity.distance_m else "no distance"
     return f"{when:%H:%M}, {km}"
+
+
+class NotARunError(RatingError):
+    """An activity that is not a run: only runs count as load, so only they are rated."""
+
+
+def rate_activity(activity_id: int, effort: int, person: str = LOCAL_PERSON) -> str:
+    """Store how hard one run (by its id) felt, 0-10; returns a description of the run.
+
+    LookupError when the person has no activity with that id.
+    """
+    if isinstance(effort, bool) or not 0 <= effort <= 10:
+        raise RatingError(f"effort: expected 0 (rest) to 10 (maximal), got {effort}")
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        row = session.get(ActivityRow, activity_id)
+        if row is None or row.person_id != owner:
+            raise LookupError(f"no activity {activity_id}")
+        if row.sport != "running":
+            raise NotARunError(
+                f"effort: only runs are rated (they are what counts as load); this is {row.sport}"
+            )
+        activity_store.set_rpe(session, owner, activity_id, effort)
+        return _describe(activity_from_row(row))
