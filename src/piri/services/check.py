@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from piri.content.check_models import Questionnaire, SelfTest, Urgency
 from piri.content.loader import library
-from piri.domain.answers import AnswerError, Answers, validate_answers
+from piri.content.models import Source
+from piri.domain.answers import AnswerError, Answers, check_value, validate_answers
 from piri.domain.evaluation import NO_PATTERN, Evaluation, VignetteOutcome
 from piri.domain.triage import CheckResult, RaisedFlag, check, raised_flags
+from piri.services.diary import LOCAL_PERSON
 
 
 class InputFileError(ValueError):
@@ -160,8 +162,58 @@ def _run_vignette(path: Path) -> VignetteOutcome:
     )
 
 
-def remember_result(result: CheckResult) -> None:
+def remember_result(result: CheckResult, person: str = LOCAL_PERSON) -> dict[str, Any]:
     """Keep the latest result on the person's profile, where the program can see it."""
     from piri.services.program import save_check_result
 
-    save_check_result(result_as_json(result))
+    document = result_as_json(result)
+    save_check_result(document, person=person)
+    return document
+
+
+def check_answers_so_far(raw_answers: Mapping[str, Any]) -> Answers:
+    """Answers to part of the questionnaire (a form on its way), each checked by its question.
+
+    Raises AnswerError for an unknown question or a wrong value; missing answers are fine.
+    """
+    problems = []
+    answers: Answers = {}
+    for question_id, value in raw_answers.items():
+        question = questionnaire().question(question_id)
+        if question is None:
+            problems.append(f"'{question_id}': there is no such question")
+            continue
+        try:
+            answers[question_id] = check_value(question, value)
+        except ValueError as error:
+            problems.append(f"'{question_id}': {error}")
+    if problems:
+        raise AnswerError(problems)
+    return answers
+
+
+def stop_at_warning(answers: Answers) -> CheckResult:
+    """The result of a check ended early because a warning sign cannot wait.
+
+    Only while an urgent or emergency flag is raised: the result is then that urgency, with
+    what to do now and no exercises, whatever the questions not yet answered would say.
+    """
+    if not urgent_flags_so_far(answers):
+        raise AnswerError(["the check can end early only when an urgent warning sign is raised"])
+    return check(answers, library().check_rules)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a red flag or pattern of a result rests on: its summary (patterns) and sources."""
+
+    summary: str | None
+    sources: list[Source]
+
+
+def rule_info(rule_ids: Iterable[str]) -> dict[str, RuleInfo]:
+    """The summary and sources of each red flag or pattern named in a result."""
+    rules = library().check_rules
+    known = {flag.id: RuleInfo(None, list(flag.sources)) for flag in rules.red_flags}
+    known |= {p.id: RuleInfo(p.summary, list(p.sources)) for p in rules.patterns}
+    return {rule_id: known[rule_id] for rule_id in rule_ids if rule_id in known}

@@ -109,6 +109,14 @@ def check_profile_changes(changes: dict[str, Any]) -> None:
             raise ProfileError("goals: each goal is 1 to 100 characters")
 
 
+def profile_started(person: str = LOCAL_PERSON) -> bool:
+    """Whether the person has begun a program: a saved profile (or a plan already shown)."""
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        _profile, _phase, since, _check = program_store.load_profile(session, owner)
+    return since is not None
+
+
 def save_check_result(result: dict[str, Any], person: str = LOCAL_PERSON) -> None:
     with transaction(store()) as session:
         program_store.save_last_check(session, diary_store.person_id(session, person), result)
