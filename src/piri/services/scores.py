@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from piri.content.questionnaire_models import ScaleQuestionnaire
 from piri.domain.outcomes import (
     Change,
     ScoreError,
@@ -133,3 +134,10 @@ def score_records(person: str = LOCAL_PERSON, instrument: str | None = None) -> 
         found.append(ScoreRecord(name, day, score, answers, previous, change))
         last[name] = (day, score)
     return found
+
+
+def lefs_questionnaire() -> ScaleQuestionnaire:
+    """The LEFS as Piri words it (content file questionnaires/lefs.toml, with its sources)."""
+    from piri.content.loader import library
+
+    return library().lefs
