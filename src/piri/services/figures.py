@@ -58,7 +58,8 @@ def write_figures(figure_id: str, name: str, directory: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class Picture:
-    """One drawn position of a figure, ready to serve: 1-based number, label, size, SVG."""
+    """One drawn position of a figure, ready to serve: 1-based number, label, size, and the
+    SVG without its caption (pages show ``label`` as text beside it)."""
 
     figure_id: str
     number: int
@@ -117,6 +118,35 @@ def figure_picture(figure_id: str, number: int | str) -> Picture:
 
 
 VIEW_BOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
+# The caption the renderer writes under the drawing (piri.illustrations.svg.document).
+CAPTION = re.compile(r'<text font-family="sans-serif" font-size="([0-9.]+)"[^>]*>(.*?)</text>\n')
+
+
+def without_caption(svg: str) -> str:
+    """The drawing without the caption line(s) under it, cropped to the drawing's margins.
+
+    Web pages write the caption as HTML text beside the picture (it scales with the reader's
+    font size and stays readable when the picture is small); files written for the CLI keep
+    theirs. An SVG whose caption cannot be found is returned as it is.
+    """
+    size = VIEW_BOX.search(svg)
+    caption = CAPTION.search(svg)
+    if size is None or caption is None:
+        return svg
+    from piri.illustrations.svg import fmt
+
+    lines = caption[2].count("<tspan")
+    height = fmt(float(size[2]) - float(caption[1]) * (0.5 + 1.25 * lines))
+    width = size[1]
+    return (
+        svg.replace(caption[0], "", 1)
+        .replace(size[0], f'viewBox="0 0 {width} {height}"', 1)
+        .replace(
+            f'<rect width="{width}" height="{size[2]}"',
+            f'<rect width="{width}" height="{height}"',
+            1,
+        )
+    )
 
 
 @cache
@@ -128,7 +158,8 @@ def _drawn(figure_id: str, name: str) -> tuple[Picture, ...]:
     descriptions = {position.id: position.description for position in figure.positions}
     pictures = []
     for number, position in enumerate(rendered, start=1):
-        size = VIEW_BOX.search(position.svg)
+        svg = without_caption(position.svg)
+        size = VIEW_BOX.search(svg)
         width, height = (float(size[1]), float(size[2])) if size else (1.0, 1.0)
         described = descriptions.get(position.id) or position.label
         pictures.append(
@@ -141,7 +172,7 @@ def _drawn(figure_id: str, name: str) -> tuple[Picture, ...]:
                 alt=f"{name}, position {number} of {len(rendered)}: {described}",
                 width=width,
                 height=height,
-                svg=position.svg,
+                svg=svg,
             )
         )
     return tuple(pictures)
