@@ -180,3 +180,60 @@ class ActivityRow(Base):
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
     origin: Mapped[str] = mapped_column(Text)
     rpe: Mapped[int | None] = mapped_column(Integer)  # effort 0-10, when the runner rated it
+
+
+class Account(Base):
+    """A sign-in on a shared (multi-user) server, linked to the person whose data it opens.
+
+    Deleting the person deletes the account (and so its sessions and tokens) with them.
+    """
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40))  # as the person typed it
+    # The username in lower case: usernames are unique whatever their case.
+    username_key: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, PHC string format
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    person: Mapped[Person] = relationship()
+    login_sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", passive_deletes=True
+    )
+    api_tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class LoginSession(Base):
+    """A browser signed in to an account. Only the SHA-256 of its random token is kept."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    account: Mapped[Account] = relationship(back_populates="login_sessions")
+
+
+class ApiToken(Base):
+    """A named token for scripts ('Authorization: Bearer ...'); only its SHA-256 is kept."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_used: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    account: Mapped[Account] = relationship(back_populates="api_tokens")
