@@ -1,4 +1,4 @@
-"""Knowledge base and exercise library as JSON."""
+"""Knowledge base, exercise library, pictures and routines as JSON."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from piri.content.models import Routine
 from piri.services import library
+from piri.services.figures import figure_pictures
+from piri.web.pages.figures import figure_url
 
 router = APIRouter(tags=["library"])
 
@@ -32,3 +35,54 @@ def exercises(target: str | None = None, equipment: str | None = None) -> list[d
 @router.get("/exercises/{exercise_id}")
 def exercise(exercise_id: str) -> dict[str, Any]:
     return library.get_exercise(exercise_id).model_dump(mode="json")
+
+
+@router.get("/exercises/{exercise_id}/figures")
+def exercise_figures(exercise_id: str) -> list[dict[str, Any]]:
+    """Every position of the exercise's picture: its SVG address, caption and alt text."""
+    return figures(library.get_exercise(exercise_id).id)
+
+
+@router.get("/figures/{figure_id}")
+def figures(figure_id: str) -> list[dict[str, Any]]:
+    """The positions of any figure: an exercise's or a symptom-check self-test's."""
+    return [
+        {
+            "position": picture.number,
+            "id": picture.id,
+            "caption": picture.label,
+            "alt": picture.alt,
+            "url": figure_url(picture.figure_id, picture.number),
+            "width": picture.width,
+            "height": picture.height,
+        }
+        for picture in figure_pictures(figure_id)
+    ]
+
+
+@router.get("/routines")
+def routines() -> list[dict[str, Any]]:
+    """The guided-session routines (``piri session``), each exercise with the dose it gets."""
+    return [_routine(routine) for routine in library.list_routines()]
+
+
+@router.get("/routines/{routine_id}")
+def routine(routine_id: str) -> dict[str, Any]:
+    return _routine(library.get_routine(routine_id))
+
+
+def _routine(routine: Routine) -> dict[str, Any]:
+    document = routine.model_dump(mode="json", exclude={"items"})
+    items = []
+    for item in routine.items:
+        dose = item.dose or library.get_exercise(item.exercise).dose
+        items.append(
+            {
+                "exercise": item.exercise,
+                "name": library.get_exercise(item.exercise).name,
+                "dose": {**dose.model_dump(mode="json"), "summary": dose.describe()},
+                "dose_from_routine": item.dose is not None,
+            }
+        )
+    document["items"] = items
+    return document
