@@ -1,7 +1,33 @@
-"""Pages: plan (being built for issue 6)."""
+"""The Plan: the phases and where the runner is, this week's sessions, the last change and why.
+
+What ``piri plan`` shows, plus the reasons: the latest dose decisions (stored with the
+session they followed) and what the phase rules are waiting for now.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from piri.services.program import profile_started
+from piri.web.api.program import plan_overview
+from piri.web.identity import page_person
+from piri.web.templating import render
 
 router = APIRouter()
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request, person: str = Depends(page_person)) -> HTMLResponse:
+    if not profile_started(person):
+        return render(request, "plan/plan.html", title="Your plan", needs_profile=True)
+    return render(
+        request,
+        "plan/plan.html",
+        title="Your plan",
+        needs_profile=False,
+        plan=plan_overview(person),
+        date=dt.date.fromisoformat,
+    )
