@@ -97,10 +97,9 @@ def run_runs(since: dt.date | None, output: str) -> int:
         table.add_column(column, justify="right" if column not in ("Date", "Sport") else "left")
     for activity in found:
         when = activity.local_start or activity.start
-        sport = activity.sport + (f" ({activity.sub_sport})" if activity.sub_sport else "")
         table.add_row(
             when.strftime("%Y-%m-%d %H:%M"),
-            sport,
+            activity.sport_label,
             f"{activity.distance_m / 1000:.2f} km" if activity.distance_m else "-",
             _clock(activity.moving_seconds or activity.elapsed_seconds),
             _pace(activity.pace_s_per_km) if activity.is_run else "-",

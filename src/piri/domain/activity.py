@@ -67,6 +67,14 @@ class Activity:
     def is_run(self) -> bool:
         return self.sport == "running"
 
+    @property
+    def sport_label(self) -> str:
+        """ "running", "running (treadmill)": the sub-sport only when it says something."""
+        name = self.sport.replace("_", " ")
+        if self.sub_sport and self.sub_sport != "generic":
+            return f"{name} ({self.sub_sport.replace('_', ' ')})"
+        return name
+
 
 class NotAnActivityError(Exception):
     """A valid file that holds no activity (settings, monitoring, a workout, weight)."""
