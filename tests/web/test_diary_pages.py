@@ -54,7 +54,7 @@ def summary(html: str) -> list[tuple[str, str]]:
 
 
 def rows(html: str) -> list[str]:
-    return re.findall(r'<tr id="entry-(\d{4}-\d\d-\d\d)">', html)
+    return re.findall(r'<tr id="entry-(\d{4}-\d\d-\d\d)"', html)
 
 
 def test_empty_diary_offers_todays_form(client: TestClient) -> None:
@@ -68,6 +68,7 @@ def test_empty_diary_offers_todays_form(client: TestClient) -> None:
     assert 'id="running_pain-none"' in page.text and "Did not run" in page.text
     assert "No days yet" in page.text
     assert checked(page.text, "tingling") == "no"
+    assert f'name="csrf_token" value="{csrf(client)}"' in page.text
 
 
 def test_saving_an_entry_stores_it_and_lists_it(client: TestClient) -> None:
@@ -137,6 +138,7 @@ def test_edit_link_prefills_the_form_for_that_day(client: TestClient) -> None:
     assert value_of(edit.text, "sitting_minutes_before_pain") == "45"
     assert ">after the long run</textarea>" in edit.text
     assert f'action="/diary/{YESTERDAY.isoformat()}/delete"' in edit.text
+    assert edit.text.count(f'name="csrf_token" value="{csrf(client)}"') == 2
 
 
 @pytest.mark.parametrize("day", ["2999-01-01", "yesterday", "not-a-date"])

@@ -68,6 +68,7 @@ def test_lefs_form_renders_every_item_with_the_scales_labels(client: TestClient)
     for label in LEFS.answers:
         assert page.text.count(f"<span>{label}</span>") == 20
     assert str(LEFS.sources[0].url) in page.text
+    assert f'name="csrf_token" value="{csrf(client)}"' in page.text
 
 
 def test_a_first_lefs_is_scored_and_stored(client: TestClient) -> None:
@@ -147,6 +148,7 @@ def test_psfs_form_has_five_activities_rated_0_to_10(client: TestClient) -> None
         assert f'id="field-activity_{n}"' in page.text
         assert all(f'id="rating_{n}-{r}"' in page.text for r in range(11))
     assert "Last time" not in page.text
+    assert f'name="csrf_token" value="{csrf(client)}"' in page.text
     assert score_service.PSFS_CHANGE_SOURCE[1] in page.text
 
 

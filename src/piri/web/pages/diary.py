@@ -57,10 +57,10 @@ def long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def short_date(day: dt.date, today: dt.date) -> str:
-    """Mon 3 Mar (with the year when it is not this year)."""
-    text = f"{day:%a} {day.day} {day:%b}"
-    return text if day.year == today.year else f"{text} {day.year}"
+def short_date(day: dt.date, today: dt.date) -> tuple[str, str]:
+    """('Mon', '3 Mar'), with the year when it is not this year."""
+    text = f"{day.day} {day:%b}"
+    return f"{day:%a}", text if day.year == today.year else f"{text} {day.year}"
 
 
 def parse_date(text: str) -> dt.date | None:
