@@ -207,7 +207,7 @@ def _note_console(found: Visit, message: Any) -> None:
         status in message.text for status in EXPECTED_STATUSES
     ):
         return
-    found.problems.append(f"console {message.type}: {message.text}")
+    found.problems.append(f"console {message.type} on {found.page.url}: {message.text}")
 
 
 VisitFactory = Callable[[Server, str], Iterator[Visit]]

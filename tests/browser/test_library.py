@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.browser.conftest import Visit
+from tests.browser.conftest import VIEWPORTS, Server, Visit
 
 LOADED_PICTURES = """selector => Array.from(document.querySelectorAll(selector)).map(img => ({
     alt: img.alt, complete: img.complete, natural: img.naturalWidth,
@@ -131,3 +131,44 @@ def test_a_wrong_filter_and_a_wrong_exercise_say_what_exists(visit: Visit) -> No
     page.wait_for_url(re.compile(r"/exercises/clamshell$"))
     go_expecting(visit, "/exercises/clamshel", 404)
     visit.check_accessibility()
+
+
+def test_back_and_forward_through_the_filters(visit: Visit) -> None:
+    page = visit.page
+    visit.go("/exercises")
+    page.get_by_label("Equipment").select_option(label="Mini band")
+    page.wait_for_url(re.compile(r"equipment=mini_band"))
+    count = page.locator("#exercise-count")
+    count.filter(has_text="3 exercises match").wait_for()
+    page.go_back()
+    page.wait_for_url(re.compile(r"/exercises$"))
+    page.locator(".exercise-item").nth(17).wait_for()
+    assert page.get_by_label("Equipment").input_value() == ""
+    page.go_forward()
+    page.wait_for_url(re.compile(r"equipment=mini_band"))
+    count.filter(has_text="3 exercises match").wait_for()
+    assert page.locator(".exercise-item").count() == 3
+    assert page.get_by_label("Equipment").input_value() == "mini_band"
+    assert not visit.problems, visit.problems
+
+
+def test_the_filters_work_without_javascript(browser: Any, server: Server) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["phone"], java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/exercises")
+        page.get_by_label("Works on").select_option(label="Strength")
+        page.get_by_label("Equipment").select_option(label="Mini band")
+        page.get_by_role("button", name="Show exercises").click()
+        page.wait_for_url(re.compile(r"target=strength&equipment=mini_band"))
+        assert page.locator(".exercise-name").all_inner_texts() == [
+            "Clamshell with mini band",
+            "Lateral band walk",
+            "Monster walk with mini band",
+        ]
+        assert "3 exercises match" in page.locator("#exercise-count").inner_text()
+        page.get_by_role("link", name="Clear the filters").click()
+        page.wait_for_url(re.compile(r"/exercises$"))
+        assert page.locator(".exercise-item").count() == 18
+    finally:
+        context.close()

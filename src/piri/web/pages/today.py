@@ -44,6 +44,9 @@ def _context(person: str) -> dict[str, Any]:
         "waiting_day": _date(waiting["day"]) if waiting else None,
         "routines": list_routines(),
         "date": _date,
+        "errors": {},
+        "typed": None,
+        "result": None,
     }
 
 

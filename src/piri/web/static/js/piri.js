@@ -20,8 +20,12 @@
 
   // After an htmx swap, move focus to the new content's heading or alert so that screen
   // readers and keyboards follow the page.
+  // An outerHTML swap leaves event.detail.target detached (its replacement has the same id),
+  // and a page restored from htmx's history has no target at all.
   document.addEventListener("htmx:afterSwap", (event) => {
-    const target = event.detail.target;
+    let target = event.detail && event.detail.target;
+    if (target && !target.isConnected) target = target.id ? document.getElementById(target.id) : null;
+    if (!target) return;
     const focus = target.querySelector("[data-focus], [role=alert], h1, h2");
     if (focus) {
       if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
