@@ -34,11 +34,15 @@ def week_range(first: dt.date, last: dt.date) -> list[dt.date]:
 def weekly_mean(
     name: str, points: Sequence[tuple[dt.date, float]], weeks: list[dt.date]
 ) -> WeeklySeries:
-    buckets: dict[dt.date, list[float]] = {week: [] for week in weeks}
+    # Weeks are found by day number (years of daily points make this a hot loop).
+    slot = {week.toordinal(): index for index, week in enumerate(weeks)}
+    buckets: list[list[float]] = [[] for _ in weeks]
     for day, value in points:
-        if monday(day) in buckets:
-            buckets[monday(day)].append(value)
-    values = [round(sum(v) / len(v), 1) if v else None for v in buckets.values()]
+        number = day.toordinal()
+        index = slot.get(number - (number - 1) % 7)  # day 1 (1 January of year 1) is a Monday
+        if index is not None:
+            buckets[index].append(value)
+    values = [round(sum(v) / len(v), 1) if v else None for v in buckets]
     return WeeklySeries(name, weeks, values)
 
 

@@ -8,6 +8,7 @@ from functools import cache
 from sqlalchemy import Engine
 
 from piri.domain.diary import DayEntry, check_entry
+from piri.services.memo import kept
 from piri.settings import database_url
 from piri.store import diary as diary_store
 from piri.store.database import make_engine, migrate, transaction
@@ -40,6 +41,11 @@ def log_day(entry: DayEntry, person: str = LOCAL_PERSON, today: dt.date | None =
 
 
 def diary(person: str = LOCAL_PERSON, since: dt.date | None = None) -> list[DayEntry]:
+    """The person's diary days, oldest first (a new list each call; the days are shared)."""
+    return list(kept(store(), person, "diary", since, lambda: tuple(_diary(person, since))))
+
+
+def _diary(person: str, since: dt.date | None) -> list[DayEntry]:
     with transaction(store()) as session:
         return diary_store.days(session, diary_store.person_id(session, person), since)
 

@@ -9,6 +9,7 @@ from piri.domain.activity import Activity
 from piri.domain.load import LoadReport, analyse_load
 from piri.domain.pain_load import PainLoadReport, analyse_pain_load
 from piri.services.diary import LOCAL_PERSON, store
+from piri.services.memo import kept
 from piri.store import activities as activity_store
 from piri.store import diary as diary_store
 from piri.store.activities import _activity as activity_from_row
@@ -23,6 +24,11 @@ class LoadView:
 
 
 def load_and_pain(person: str = LOCAL_PERSON, today: dt.date | None = None) -> LoadView:
+    day = today or dt.date.today()
+    return kept(store(), person, "load_and_pain", day, lambda: _load_and_pain(person, day))
+
+
+def _load_and_pain(person: str, today: dt.date) -> LoadView:
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         activities = activity_store.activities(session, owner)
@@ -33,7 +39,7 @@ def load_and_pain(person: str = LOCAL_PERSON, today: dt.date | None = None) -> L
         [d.day for d in diary],
         rpe=rpe,
         key=lambda a: a.start.astimezone(dt.UTC).isoformat(),
-        until=today or dt.date.today(),
+        until=today,
     )
     return LoadView(load, analyse_pain_load(load, diary))
 

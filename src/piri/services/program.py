@@ -24,6 +24,7 @@ from piri.domain.program import (
 )
 from piri.domain.progression import PainReport, Prescription, Verdict, decide, judge_pain
 from piri.services.diary import LOCAL_PERSON, store
+from piri.services.memo import kept
 from piri.store import diary as diary_store
 from piri.store import program as program_store
 from piri.store.database import transaction
@@ -126,7 +127,11 @@ def save_check_result(result: dict[str, Any], person: str = LOCAL_PERSON) -> Non
 
 
 def this_week(person: str = LOCAL_PERSON, today: dt.date | None = None) -> Week:
-    today = today or dt.date.today()
+    day = today or dt.date.today()
+    return kept(store(), person, "this_week", day, lambda: _this_week(person, day))
+
+
+def _this_week(person: str, today: dt.date) -> Week:
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         return _week(session, owner, today)

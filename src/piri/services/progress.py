@@ -18,6 +18,7 @@ from piri.domain.trends import (
     weekly_mean,
 )
 from piri.services.diary import LOCAL_PERSON, store
+from piri.services.memo import kept
 from piri.store import diary as diary_store
 from piri.store import program as program_store
 from piri.store import scores as score_store
@@ -33,19 +34,23 @@ class Progress:
 
 
 def progress(person: str = LOCAL_PERSON, today: dt.date | None = None) -> Progress:
-    today = today or dt.date.today()
+    day = today or dt.date.today()
+    return kept(store(), person, "progress", day, lambda: _progress(person, day))
+
+
+def _progress(person: str, today: dt.date) -> Progress:
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         days = diary_store.days(session, owner)
         scores = score_store.scores(session, owner)
-        records = program_store.session_records(session, owner)
+        session_days = program_store.session_days(session, owner)
         profile, _phase, _since, _check = program_store.load_profile(session, owner)
-    starts = [d.day for d in days] + [r.day for r in records] + [s[0] for s in scores]
+    starts = [d.day for d in days] + session_days + [s[0] for s in scores]
     weeks = week_range(min(starts), today) if starts else []
     worst_points, sitting_points = diary_points(days)
     worst = weekly_mean("Worst pain (0-10)", worst_points, weeks)
     sitting = weekly_mean("Sitting before pain (minutes)", sitting_points, weeks)
-    done = adherence([r.day for r in records], weeks, profile.days_per_week)
+    done = adherence(session_days, weeks, profile.days_per_week)
     return Progress([worst, sitting, done], scores, summary(worst, sitting, scores))
 
 
@@ -66,26 +71,30 @@ def progress_detail(person: str = LOCAL_PERSON, today: dt.date | None = None) ->
     The weeks are those of ``progress``; with no diary, session or score yet, the running
     distance covers the weeks of the last year of runs.
     """
-    today = today or dt.date.today()
+    day = today or dt.date.today()
+    return kept(store(), person, "progress_detail", day, lambda: _progress_detail(person, day))
+
+
+def _progress_detail(person: str, today: dt.date) -> ProgressDetail:
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         days = diary_store.days(session, owner)
         scores = score_store.scores(session, owner)
-        records = program_store.session_records(session, owner)
+        session_days = program_store.session_days(session, owner)
         profile, _phase, _since, _check = program_store.load_profile(session, owner)
         runs = _run_distances(session, owner)
-    starts = [d.day for d in days] + [r.day for r in records] + [s[0] for s in scores]
+    starts = [d.day for d in days] + session_days + [s[0] for s in scores]
     weeks = week_range(min(starts), today) if starts else []
     worst_points, sitting_points = diary_points(days)
     worst = weekly_mean("Worst pain (0-10)", worst_points, weeks)
     sitting = weekly_mean("Sitting before pain (minutes)", sitting_points, weeks)
-    done = adherence([r.day for r in records], weeks, profile.days_per_week)
+    done = adherence(session_days, weeks, profile.days_per_week)
     found = Progress([worst, sitting, done], scores, summary(worst, sitting, scores))
     pain_now = weekly_mean("Pain now (0-10)", [(d.day, float(d.pain_now)) for d in days], weeks)
     counts = dict.fromkeys(weeks, 0)
-    for record in records:
-        if monday(record.day) in counts:
-            counts[monday(record.day)] += 1
+    for day in session_days:
+        if monday(day) in counts:
+            counts[monday(day)] += 1
     sessions = WeeklySeries("Sessions done", weeks, [float(n) for n in counts.values()])
     return ProgressDetail(
         found, pain_now, sessions, profile.days_per_week, _weekly_km(runs, weeks, today)

@@ -119,13 +119,16 @@ def session_history(
     """Stored sessions, newest first (by day, then the order they were saved)."""
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
-        rows = program_store.session_records(session, owner)
-        found = [
-            _entry(r)
-            for r in rows
-            if (since is None or r.day >= since) and (until is None or r.day <= until)
-        ]
+        rows = program_store.session_records(session, owner, since=since, until=until)
+        found = [_entry(r) for r in rows]
     return sorted(found, key=lambda e: (e.day, e.id), reverse=True)
+
+
+def first_session_day(person: str = LOCAL_PERSON) -> dt.date | None:
+    """The day of the person's first stored session, if any."""
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        return program_store.first_session_day(session, owner)
 
 
 def session_waiting_for_morning(person: str = LOCAL_PERSON) -> SessionEntry | None:
@@ -247,7 +250,7 @@ def record_played_session(
         owner = diary_store.person_id(session, person)
         _profile, phase, _since, _check = program_store.load_profile(session, owner)
         stored_as = f"{phase.value}-day" if routine == TODAY_ROUTINE else routine
-        for row in program_store.session_records(session, owner):
+        for row in program_store.session_records(session, owner, on=day):
             if (
                 row.day == day
                 and row.routine == stored_as
@@ -284,16 +287,21 @@ class GlanceDay:
 
 
 def week_glance(
-    week: Week, sessions: list[SessionEntry], today: dt.date | None = None
+    week: Week,
+    sessions: list[SessionEntry],
+    today: dt.date | None = None,
+    first_session: dt.date | None = None,
 ) -> list[GlanceDay]:
     """Monday to Sunday of the week holding ``today``: planned, done, missed or rest.
 
-    ``sessions`` is the whole history: the program began at its first session or at the
-    start of the current phase, whichever came first, and no day before that is missed.
+    ``sessions`` holds at least that week's sessions, and ``first_session`` is the day of the
+    person's first one: the program began then or at the start of the current phase,
+    whichever came first, and no day before that is missed.
     """
     today = today or dt.date.today()
     monday = today - dt.timedelta(days=today.weekday())
-    began = min([week.since, *(s.day for s in sessions)])
+    earliest = [first_session] if first_session is not None else []
+    began = min([week.since, *earliest, *(s.day for s in sessions)])
     days = []
     for plan in week.days:
         day = monday + dt.timedelta(days=plan.weekday)

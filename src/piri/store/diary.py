@@ -42,23 +42,25 @@ def save_day(session: Session, owner: int, entry: DayEntry) -> bool:
     return replaced
 
 
+# The diary's columns in DayEntry's order: rows are read as plain tuples (no ORM objects),
+# which matters for years of days.
+DAY_COLUMNS = (
+    DiaryEntry.day,
+    DiaryEntry.pain_now,
+    DiaryEntry.worst_pain,
+    DiaryEntry.sitting_pain,
+    DiaryEntry.sitting_minutes_before_pain,
+    DiaryEntry.running_pain,
+    DiaryEntry.tingling,
+    DiaryEntry.notes,
+)
+
+
 def days(session: Session, owner: int, since: dt.date | None = None) -> list[DayEntry]:
-    query = select(DiaryEntry).where(DiaryEntry.person_id == owner).order_by(DiaryEntry.day)
+    query = select(*DAY_COLUMNS).where(DiaryEntry.person_id == owner).order_by(DiaryEntry.day)
     if since is not None:
         query = query.where(DiaryEntry.day >= since)
-    return [
-        DayEntry(
-            day=row.day,
-            pain_now=row.pain_now,
-            worst_pain=row.worst_pain,
-            sitting_pain=row.sitting_pain,
-            sitting_minutes_before_pain=row.sitting_minutes_before_pain,
-            running_pain=row.running_pain,
-            tingling=row.tingling,
-            notes=row.notes,
-        )
-        for row in session.scalars(query)
-    ]
+    return [DayEntry(*row) for row in session.execute(query)]
 
 
 def forget_person(session: Session, name: str) -> bool:

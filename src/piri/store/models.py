@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     JSON,
@@ -32,6 +33,8 @@ class Person(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    # A new random token whenever any of the person's data changes (piri.store.versions).
+    data_version: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex)
     # Deleting a person deletes their rows, in the database and in the session alike.
     diary: Mapped[list[DiaryEntry]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from piri.content.models import Phase
@@ -125,11 +125,36 @@ def session_outcomes(session: Session, owner: int) -> list[SessionOutcome]:
     ]
 
 
-def session_records(session: Session, owner: int) -> list[SessionRecord]:
-    return list(
-        session.scalars(
-            select(SessionRecord)
-            .where(SessionRecord.person_id == owner)
-            .order_by(SessionRecord.day)
-        )
+def session_records(
+    session: Session,
+    owner: int,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    on: dt.date | None = None,
+) -> list[SessionRecord]:
+    """The person's sessions by day (``on`` one day, or ``since``/``until`` inclusive)."""
+    query = select(SessionRecord).where(SessionRecord.person_id == owner)
+    if on is not None:
+        since = until = on
+    if since is not None:
+        query = query.where(SessionRecord.day >= since)
+    if until is not None:
+        query = query.where(SessionRecord.day <= until)
+    return list(session.scalars(query.order_by(SessionRecord.day)))
+
+
+def first_session_day(session: Session, owner: int) -> dt.date | None:
+    found: dt.date | None = session.scalar(
+        select(func.min(SessionRecord.day)).where(SessionRecord.person_id == owner)
     )
+    return found
+
+
+def session_days(session: Session, owner: int) -> list[dt.date]:
+    """The day of every session, oldest first: reads that one column only."""
+    query = (
+        select(SessionRecord.day)
+        .where(SessionRecord.person_id == owner)
+        .order_by(SessionRecord.day)
+    )
+    return list(session.scalars(query))
