@@ -112,6 +112,10 @@ def check_profile_changes(changes: dict[str, Any]) -> None:
 
 def profile_started(person: str = LOCAL_PERSON) -> bool:
     """Whether the person has begun a program: a saved profile (or a plan already shown)."""
+    return kept(store(), person, "profile_started", None, lambda: _profile_started(person))
+
+
+def _profile_started(person: str) -> bool:
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         _profile, _phase, since, _check = program_store.load_profile(session, owner)

@@ -10,6 +10,7 @@ from piri.domain.program import DayPlan, PhaseDecision, next_phase
 from piri.domain.session import SIDES, ExerciseStatus, PlannedExercise, SessionPlan, plan_session
 from piri.services.diary import LOCAL_PERSON, store
 from piri.services.library import InvalidChoiceError, NotFoundError, get_routine
+from piri.services.memo import kept
 from piri.services.program import ExerciseDone, Week, today_plan
 from piri.store import diary as diary_store
 from piri.store import program as program_store
@@ -121,14 +122,40 @@ def session_history(
         owner = diary_store.person_id(session, person)
         rows = program_store.session_records(session, owner, since=since, until=until)
         found = [_entry(r) for r in rows]
-    return sorted(found, key=lambda e: (e.day, e.id), reverse=True)
+    return sorted(found, key=_newest_first, reverse=True)
 
 
-def first_session_day(person: str = LOCAL_PERSON) -> dt.date | None:
-    """The day of the person's first stored session, if any."""
+@dataclass(frozen=True)
+class WeekOfSessions:
+    """What Today needs of the stored sessions, read in one go."""
+
+    sessions: tuple[SessionEntry, ...]  # Monday to Sunday of the week, newest first
+    first_day: dt.date | None  # the person's first session ever
+    waiting: SessionEntry | None  # the session waiting for its morning check-in
+
+
+def week_of_sessions(person: str = LOCAL_PERSON, today: dt.date | None = None) -> WeekOfSessions:
+    day = today or dt.date.today()
+    return kept(store(), person, "week_of_sessions", day, lambda: _week_of_sessions(person, day))
+
+
+def _week_of_sessions(person: str, today: dt.date) -> WeekOfSessions:
+    monday = today - dt.timedelta(days=today.weekday())
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
-        return program_store.first_session_day(session, owner)
+        rows = program_store.session_records(
+            session, owner, since=monday, until=monday + dt.timedelta(days=6)
+        )
+        waiting = program_store.latest_session_waiting_for_morning(session, owner)
+        return WeekOfSessions(
+            sessions=tuple(sorted((_entry(r) for r in rows), key=_newest_first, reverse=True)),
+            first_day=program_store.first_session_day(session, owner),
+            waiting=_entry(waiting) if waiting is not None else None,
+        )
+
+
+def _newest_first(entry: SessionEntry) -> tuple[dt.date, int]:
+    return entry.day, entry.id
 
 
 def session_waiting_for_morning(person: str = LOCAL_PERSON) -> SessionEntry | None:
