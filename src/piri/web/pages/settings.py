@@ -25,6 +25,8 @@ router = APIRouter()
 
 CONFIRM_WORD = "delete"
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
+# Files that hold runs (``piri import``), not a Piri export.
+ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".gz", ".zip")
 
 
 def export_filename(today: dt.date | None = None) -> str:
@@ -69,10 +71,17 @@ async def import_data(request: Request, person: str = Depends(page_person)) -> R
     try:
         document = json.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
-        return _import_error(request, person, f"{name}: not a text file (a Piri export is JSON).")
+        return _import_error(
+            request,
+            person,
+            f"{name}: not a text file (a Piri export is JSON).{_activity_hint(name)}",
+        )
     except json.JSONDecodeError as error:
         return _import_error(
-            request, person, f"{name}: not valid JSON (line {error.lineno}: {error.msg})."
+            request,
+            person,
+            f"{name}: not valid JSON (line {error.lineno}: {error.msg}), so not a Piri export."
+            + _activity_hint(name),
         )
     try:
         days = import_document(document, person, label=name)
@@ -98,6 +107,13 @@ async def delete(request: Request, person: str = Depends(page_person)) -> Respon
         return _delete_page(request, typed_text, {"confirm": message}, status=422)
     existed = forget(person)
     return render(request, "settings/deleted.html", title="Your data was deleted", existed=existed)
+
+
+def _activity_hint(name: str) -> str:
+    """Where a watch's or an app's file goes, when one was chosen here by mistake."""
+    if name.lower().endswith(ACTIVITY_SUFFIXES):
+        return " Runs from a watch or an app are imported on the Runs page, under Import."
+    return ""
 
 
 def _import_error(request: Request, person: str, message: str) -> Response:
