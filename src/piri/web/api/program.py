@@ -8,6 +8,7 @@ Today and Plan pages show.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -31,6 +32,7 @@ from piri.services.program import (
     this_week,
 )
 from piri.services.sessions import SessionEntry, SessionLogError, plan_for_today, plan_routine
+from piri.web.api.runs import parse_since
 from piri.web.errors import error
 from piri.web.identity import api_person
 
@@ -146,8 +148,9 @@ def session_plan(routine_id: str, person: str, side: str | None = None) -> dict[
     """The plan document of a library routine, or of today's planned session ("today").
 
     Raises NotFoundError / InvalidChoiceError (unknown routine or side),
-    ProfileNeededError and RestDayError.
+    ProfileNeededError and RestDayError. An empty ``side`` is no side, as on the page.
     """
+    side = side or None
     if routine_id == played.TODAY_ROUTINE:
         if not profile_started(person):
             raise ProfileNeededError(PROFILE_NEEDED)
@@ -188,7 +191,7 @@ Status = Literal["done", "partly done", "skipped", "stopped", "not reached"]
 
 
 class ExerciseResult(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     exercise: str = Field(description="Exercise id.")
     status: Status = Field(description="As the player's session log gives it.")
@@ -198,14 +201,23 @@ class ExerciseResult(BaseModel):
 
 
 class PlayedSession(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     routine: str = Field(description="'today' for today's planned session, or a routine id.")
-    day: dt.date | None = Field(None, description="The day it was done; today when left out.")
+    day: dt.date | None = Field(
+        None,
+        strict=False,  # JSON has no dates: a YYYY-MM-DD string is how one is sent
+        description="The day it was done (YYYY-MM-DD); today when left out.",
+    )
     exercises: list[ExerciseResult] = Field(min_length=1, max_length=50)
     pain_during: int | None = Field(None, ge=0, le=10, description="Pain during, 0-10.")
     pain_after: int | None = Field(None, ge=0, le=10, description="Pain right after, 0-10.")
     notes: str = Field("", max_length=2000)
+
+
+def field_path(field: str) -> str:
+    """A field as request validation names it: 'exercises.0.status', not 'exercises[0].status'."""
+    return re.sub(r"\[(\d+)\]", r".\1", field)
 
 
 def entry_document(entry: SessionEntry) -> dict[str, Any]:
@@ -259,28 +271,32 @@ def save_session(body: PlayedSession, person: str = Depends(api_person)) -> Any:
             notes=body.notes,
         )
     except SessionLogError as exc:
-        return error(422, "invalid_session", str(exc), field=exc.field)
+        return error(422, "invalid_session", str(exc), field=field_path(exc.field))
     entry = next(e for e in played.session_history(person) if e.id == session_id)
     document = {**entry_document(entry), "created": created, "next": AFTER_SAVING}
     return document if created else JSONResponse(document, status_code=200)
 
 
-@router.get("/sessions")
+@router.get("/sessions", response_model=None)
 def list_sessions(
     since: Annotated[
-        dt.date | None, Query(description="Only sessions on or after this day.")
+        str | None, Query(description="Only sessions on or after this day: YYYY-MM-DD.")
     ] = None,
     person: str = Depends(api_person),
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]] | JSONResponse:
     """Every stored session, newest first, with the dose decisions its next morning brought."""
-    return [entry_document(e) for e in played.session_history(person, since=since)]
+    try:
+        day = parse_since(since)  # read here, so that the error names 'since' as /runs does
+    except ValueError as problem:
+        return error(422, "invalid_input", str(problem), field="since")
+    return [entry_document(e) for e in played.session_history(person, since=day)]
 
 
 # --- today ----------------------------------------------------------------------------------------
 
 
 class MorningPain(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     morning: int = Field(ge=0, le=10, description="Pain on waking, 0-10.")
     usual: int | None = Field(
@@ -338,9 +354,9 @@ def today_document(person: str, today: dt.date | None = None) -> dict[str, Any]:
     today = today or dt.date.today()
     week = this_week(person, today)
     day = week.days[today.weekday()]
-    history = played.session_history(person)
-    waiting = played.session_waiting_for_morning(person)
-    done_today = [entry_document(e) for e in history if e.day == today]
+    sessions = played.week_of_sessions(person, today)
+    waiting = sessions.waiting
+    done_today = [entry_document(e) for e in sessions.sessions if e.day == today]
     return {
         "date": today.isoformat(),
         "weekday": played.WEEKDAYS[today.weekday()],
@@ -365,7 +381,7 @@ def today_document(person: str, today: dt.date | None = None) -> dict[str, Any]:
                 "minutes": g.minutes,
                 "sessions": g.sessions,
             }
-            for g in played.week_glance(week, history, today)
+            for g in played.week_glance(week, list(sessions.sessions), today, sessions.first_day)
         ],
     }
 

@@ -16,9 +16,9 @@ import tempfile
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import IO, Any
+from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
@@ -62,6 +62,9 @@ RUNS_PAGE_SIZE = 50
 MAX_RUNS_LIMIT = 500
 DEFAULT_LOAD_WEEKS = 8
 MAX_LOAD_WEEKS = 520
+# The largest id (and offset) a database can hold: a 64-bit signed integer. A number above it
+# names no run; passing it on would make the database driver fail.
+MAX_DATABASE_INTEGER = 2**63 - 1
 
 
 # --- Uploads ----------------------------------------------------------------------------------
@@ -123,7 +126,7 @@ def upload_route(answer: TooLargeAnswer) -> type[APIRoute]:
             async def limited(request: Request) -> Response:
                 limit = upload_limit(request)
                 declared = request.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > limit:
+                if is_whole_number(declared) and int(declared) > limit:
                     return await answer(request, too_large_message(limit, int(declared)))
                 try:
                     return await handler(Request(request.scope, _counting(request.receive, limit)))
@@ -225,6 +228,11 @@ def activity_json(stored: StoredActivity) -> dict[str, Any]:
     return document
 
 
+def is_whole_number(text: str) -> bool:
+    """Only the digits 0-9 (``str.isdigit`` also takes '²', which ``int`` refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_since(value: str | None) -> dt.date | None:
     """A YYYY-MM-DD date, or None; ValueError names the field and the format."""
     if value is None or not value.strip():
@@ -241,7 +249,7 @@ def parse_effort(value: object) -> int:
         raise RatingError("effort: choose how hard the run felt, from 0 (rest) to 10 (maximal)")
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    elif isinstance(value, str) and is_whole_number(value.strip().removeprefix("-")):
         number = int(value.strip())
     else:
         raise RatingError(f"effort: expected a whole number from 0 (rest) to 10, got {value!r}")
@@ -254,10 +262,32 @@ def parse_weeks(value: str | None) -> int:
     if value is None or not value.strip():
         return DEFAULT_LOAD_WEEKS
     text = value.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LOAD_WEEKS:
+    if not is_whole_number(text) or not 1 <= int(text) <= MAX_LOAD_WEEKS:
         raise ValueError(
             f"weeks: expected a whole number from 1 to {MAX_LOAD_WEEKS}, got '{value}'"
         )
+    return int(text)
+
+
+def parse_limit(value: str | None) -> int:
+    """Runs per page, 1 to MAX_RUNS_LIMIT; ValueError names the field, whatever was sent."""
+    if value is None or not value.strip():
+        return RUNS_PAGE_SIZE
+    text = value.strip()
+    if not is_whole_number(text) or not 1 <= int(text) <= MAX_RUNS_LIMIT:
+        raise ValueError(
+            f"limit: expected a whole number from 1 to {MAX_RUNS_LIMIT}, got '{value}'"
+        )
+    return int(text)
+
+
+def parse_offset(value: str | None) -> int:
+    """Runs to skip, 0 or more; ValueError names the field, whatever was sent."""
+    if value is None or not value.strip():
+        return 0
+    text = value.strip()
+    if not is_whole_number(text):
+        raise ValueError(f"offset: expected a whole number, 0 or more, got '{value}'")
     return int(text)
 
 
@@ -316,34 +346,41 @@ async def _too_large_json(_request: Request, message: str) -> Response:
 
 @router.get("/runs", response_model=None)
 def list_runs(
-    since: str | None = None,
-    limit: int = RUNS_PAGE_SIZE,
-    offset: int = 0,
+    since: Annotated[
+        str | None, Query(description="Only runs from this day on: YYYY-MM-DD.")
+    ] = None,
+    limit: Annotated[
+        str | None, Query(description=f"Runs per page, 1 to {MAX_RUNS_LIMIT} (default 50).")
+    ] = None,
+    offset: Annotated[str | None, Query(description="Runs to skip, 0 or more.")] = None,
     person: str = Depends(api_person),
 ) -> JSONResponse | dict[str, Any]:
     """The imported activities, newest first (``piri runs``); ``since`` YYYY-MM-DD."""
+    # The parameters are read here, not by FastAPI, so that every wrong value ('0' and 'abc'
+    # alike) gets the same answer: the field's name and what it expects.
     try:
         day = parse_since(since)
     except ValueError as problem:
         return error(422, "invalid_input", str(problem), field="since")
-    if not 1 <= limit <= MAX_RUNS_LIMIT:
-        return error(
-            422,
-            "invalid_input",
-            f"limit: expected 1 to {MAX_RUNS_LIMIT}, got {limit}",
-            field="limit",
-        )
-    if offset < 0:
-        return error(
-            422, "invalid_input", f"offset: expected 0 or more, got {offset}", field="offset"
-        )
-    found, total = stored_activities(person=person, since=day, limit=limit, offset=offset)
-    return {"total": total, "offset": offset, "runs": [activity_json(a) for a in found]}
+    try:
+        count = parse_limit(limit)
+    except ValueError as problem:
+        return error(422, "invalid_input", str(problem), field="limit")
+    try:
+        skip = parse_offset(offset)
+    except ValueError as problem:
+        return error(422, "invalid_input", str(problem), field="offset")
+    found, total = stored_activities(
+        person=person, since=day, limit=count, offset=min(skip, MAX_DATABASE_INTEGER)
+    )
+    return {"total": total, "offset": skip, "runs": [activity_json(a) for a in found]}
 
 
 @router.get("/runs/{activity_id:int}", response_model=None)
 def one_run(activity_id: int, person: str = Depends(api_person)) -> JSONResponse | dict[str, Any]:
     """One activity with its laps."""
+    if activity_id > MAX_DATABASE_INTEGER:
+        return error(404, "not_found", f"There is no run {activity_id}.")
     found = stored_activity(activity_id, person=person)
     if found is None:
         return error(404, "not_found", f"There is no run {activity_id}.")
@@ -378,6 +415,8 @@ async def rate(
     value = body.get("effort") if isinstance(body, dict) else None
     try:
         effort = parse_effort(value)
+        if activity_id > MAX_DATABASE_INTEGER:
+            raise LookupError(activity_id)
         described = await run_in_threadpool(rate_activity, activity_id, effort, person)
     except LookupError:
         return error(404, "not_found", f"There is no run {activity_id}.")

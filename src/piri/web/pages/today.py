@@ -59,7 +59,8 @@ def _pain(value: str | None, field: str, label: str, required: bool) -> tuple[in
     text = (value or "").strip()
     if not text:
         return None, (f"{label}: choose a number from 0 to 10." if required else "")
-    if not text.isdigit() or not 0 <= int(text) <= 10:
+    # isascii: str.isdigit also takes '²', which int() refuses
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 10:
         return None, f"{label}: '{text}' is not a whole number from 0 to 10."
     return int(text), ""
 
