@@ -109,9 +109,9 @@ def _pain_template() -> dict[str, Any]:
                 title=None,
                 scale=alt.Scale(domain=["Worst pain", "Pain now"], range=[WORST, NOW]),
             ),
+            # No legend=None here: it would drop the colour legend merged with this one.
             strokeDash=alt.StrokeDash(
                 "measure:N",
-                legend=None,
                 scale=alt.Scale(domain=["Worst pain", "Pain now"], range=[[1, 0], [6, 3]]),
             ),
             tooltip=[
@@ -257,6 +257,7 @@ def _sessions_template() -> dict[str, Any]:
         ),
         x2="end:T",
         y=alt.Y("done:Q", title="Sessions a week", scale=alt.Scale(zero=True)),
+        y2=alt.datum(0),  # bars from zero: with x and x2 set, Vega-Lite draws a 5px strip
         tooltip=[
             alt.Tooltip("label:N", title="Week of"),
             alt.Tooltip("done:Q", title="Sessions done"),
@@ -315,6 +316,7 @@ def _running_template(daily: bool) -> dict[str, Any]:
         x=x,
         x2="end:T",
         y=alt.Y("km:Q", title="Distance (km)", axis=alt.Axis(titleColor=BRAND)),
+        y2=alt.datum(0),  # bars from zero: with x and x2 set, Vega-Lite draws a 5px strip
         color=alt.Color(
             "kind:N",
             title=None,
