@@ -488,7 +488,10 @@
       keepAwake();
       goTo(0);
       loop();
-      view.exerciseName.focus();
+      view.exerciseName.focus({ preventScroll: true });
+      // The player fills the screen: the site's menu and the page title scroll away, so on
+      // a phone the picture, the countdown and the controls are all in sight at once.
+      view.run.scrollIntoView({ block: "start" });
     }
 
     function pause() {
