@@ -238,6 +238,14 @@ def test_weeks_sum_the_days_and_find_the_day_of_the_jump() -> None:
     assert not partial[1].complete
 
 
+def test_a_week_not_over_yet_has_no_change_but_its_jump_counts_at_once() -> None:
+    so_far = analyse_load([run(0, 10), run(8, 3)], until=day(9)).weeks[1]
+    assert not so_far.complete and so_far.change_pct is None and not so_far.over_ten_percent
+    jumped = analyse_load([run(0, 10), run(7, 8), run(8, 4)], until=day(9)).weeks[1]
+    assert jumped.change_pct is None
+    assert jumped.over_ten_percent and jumped.jump_day == day(8)  # 12 km by Tuesday
+
+
 def test_weeks_with_two_speed_sessions_are_flagged() -> None:
     acts = [*usual_runs(), run(3, 8, pace=320), run(4, 8), run(5, 8, pace=320)]
     week = analyse_load(acts).weeks[0]

@@ -276,7 +276,9 @@ class WeekLoad:
     spikes: int  # runs in a spike band
     hilly_runs: int
     srpe_load: float | None  # None: a run without RPE this week, or no RPE at all
-    change_pct: float | None  # distance against the week before; None when that was 0
+    # Distance against the week before; None when that was 0, or while this week is not over
+    # (a week three days in is not a drop). A jump past 10% counts as soon as it happens.
+    change_pct: float | None
     over_ten_percent: bool  # change_pct > TEN_PERCENT_RULE_PCT
     jump_day: dt.date | None  # the day the week's distance passed 110% of the week before
     distance_monotony: Monotony
@@ -584,10 +586,11 @@ def weekly_loads(
         mine = runs_by_week.get(monday, [])
         recorded = [r for r in rows if r.recorded]
         distance = sum(r.distance_m for r in rows)
+        complete = monday + dt.timedelta(days=6) <= last
         change = over = None
         jump: dt.date | None = None
         if previous_m is not None:
-            change = weekly_change_pct(distance, previous_m)
+            change = weekly_change_pct(distance, previous_m) if complete else None
             over = over_ten_percent(distance, previous_m)
             running = 0.0
             for row in rows:
@@ -606,7 +609,7 @@ def weekly_loads(
         out.append(
             WeekLoad(
                 monday=monday,
-                complete=monday + dt.timedelta(days=6) <= last,
+                complete=complete,
                 days_recorded=len(recorded),
                 runs=sum(r.runs for r in rows),
                 distance_m=distance,
