@@ -7,6 +7,7 @@ platform's user data directory. Piri never writes to the current directory.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 APP_NAME = "piri"
@@ -30,8 +31,18 @@ def data_dir(create: bool = False) -> Path:
 
 
 def database_url() -> str:
-    """``PIRI_DATABASE_URL`` when set (PostgreSQL for a shared server), else SQLite in PIRI_HOME."""
-    configured = os.environ.get(DATABASE_VARIABLE, "").strip()
+    """``PIRI_DATABASE_URL`` when set (PostgreSQL for a shared server), else SQLite in PIRI_HOME.
+
+    Read from the environment on every call (tests and servers point it elsewhere), but worked
+    out once per value: a web request asks for it several times.
+    """
+    return _database_url(
+        os.environ.get(DATABASE_VARIABLE, "").strip(), os.environ.get(HOME_VARIABLE, "").strip()
+    )
+
+
+@lru_cache(maxsize=64)
+def _database_url(configured: str, _home: str) -> str:
     if configured:
         return normalise_database_url(configured)
     return f"sqlite:///{data_dir(create=True) / DATABASE_FILE}"

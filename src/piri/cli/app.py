@@ -499,7 +499,7 @@ def serve(
     """Start the web app (pages and the /api/v1 JSON API) and print its address."""
     import uvicorn
 
-    from piri.web.app import create_app
+    from piri.web.app import create_app, warm_up
     from piri.web.config import ConfigError, server_config
 
     try:
@@ -510,7 +510,9 @@ def serve(
     mode = "multi-user (sign-up and login)" if config.multi_user else "single person, no login"
     typer.echo(f"Piri is running at {config.address}  ({mode}; Ctrl-C stops it)")
     typer.echo(f"API: {config.address}api/v1/docs")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+    app = create_app(config)
+    warm_up()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @app.command()

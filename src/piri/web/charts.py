@@ -45,8 +45,8 @@ class Band:
     high: float  # start plus it
 
 
-def _alt() -> Any:
-    import altair  # a big import: only when the first chart is built
+def chart_library() -> Any:
+    import altair  # a big import: only when the first chart is built (or at warm-up)
 
     return altair
 
@@ -97,7 +97,7 @@ def _band_layers(alt: Any, y_title: str, domain: list[float]) -> Any:
 
 @cache
 def _pain_template() -> dict[str, Any]:
-    alt = _alt()
+    alt = chart_library()
     lines = (
         alt.Chart(alt.Data(name="pain"))
         .mark_line(point={"size": 40}, strokeWidth=2.5)
@@ -160,7 +160,7 @@ def _band_row(band: Band, label: str) -> dict[str, Any]:
 
 @cache
 def _sitting_template() -> dict[str, Any]:
-    alt = _alt()
+    alt = chart_library()
     chart = (
         alt.Chart(alt.Data(name="sitting"))
         .mark_line(point={"size": 40}, strokeWidth=2.5, color=BRAND)
@@ -198,7 +198,7 @@ def sitting_chart(weeks: Sequence[dt.date], minutes: Sequence[float | None]) -> 
 
 @cache
 def _score_template(top: float) -> dict[str, Any]:
-    alt = _alt()
+    alt = chart_library()
     points = (
         alt.Chart(alt.Data(name="scores"))
         .mark_line(point={"size": 60}, strokeWidth=2.5, color=BRAND)
@@ -246,7 +246,7 @@ def score_chart(
 
 @cache
 def _sessions_template() -> dict[str, Any]:
-    alt = _alt()
+    alt = chart_library()
     base = alt.Chart(alt.Data(name="sessions"))
     bars = base.mark_bar(color=BRAND, cornerRadiusEnd=2).encode(
         x=alt.X(
@@ -302,7 +302,7 @@ def sessions_chart(
 
 @cache
 def _running_template(daily: bool) -> dict[str, Any]:
-    alt = _alt()
+    alt = chart_library()
     base = alt.Chart(alt.Data(name="running"))
     unit = "Day" if daily else "Week of"
     x = alt.X(
