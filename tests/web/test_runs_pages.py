@@ -246,6 +246,9 @@ def test_long_lists_come_in_pages(client: TestClient, monkeypatch: pytest.Monkey
     last = client.get("/runs?page=3").text
     assert len(re.findall(r"<tr>\s*<th scope=\"row\">", last)) == 1
     assert (TODAY - dt.timedelta(days=5)).isoformat() in last and 'href="/runs?page=2"' in last
+    assert client.get("/runs?page=999999999999999999").text.count("page 3 of 3") == 1
+    for wrong in ("²", "0", "-1", "two"):
+        assert "page 1 of 3" in client.get(f"/runs?page={wrong}").text
 
 
 # --- One run -------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from piri.domain.load import (
     acwr_zone,
 )
 from piri.domain.pain_load import EVENT_WINDOW_DAYS, NOT_PROOF, flare_text
+from piri.domain.values import whole_number
 from piri.services.diary import diary
 from piri.services.imports import (
     DUPLICATE,
@@ -205,6 +206,9 @@ def sources(lines: Iterable[str]) -> list[list[tuple[str, str | None]]]:
 # --- The runs list ----------------------------------------------------------------------------
 
 
+MAX_RUNS_PAGE = 1_000_000  # far past any history, and an offset the database can hold
+
+
 @router.get("/runs")
 def runs_page(
     request: Request,
@@ -218,11 +222,18 @@ def runs_page(
         day = parse_since(since)
     except ValueError as problem:
         errors["since"] = str(problem)
-    number = int(page) if page and page.isdigit() and int(page) > 0 else 1
-    found, total = stored_activities(
-        person=person, since=day, limit=RUNS_PAGE_SIZE, offset=(number - 1) * RUNS_PAGE_SIZE
-    )
+    # Anything that is not a page number shows the first page; one past the end, the last.
+    number = min(whole_number(page or "") or 1, MAX_RUNS_PAGE)
+
+    def read(number: int) -> tuple[list[StoredActivity], int]:
+        offset = (number - 1) * RUNS_PAGE_SIZE
+        return stored_activities(person=person, since=day, limit=RUNS_PAGE_SIZE, offset=offset)
+
+    found, total = read(number)
     pages = max(1, -(-total // RUNS_PAGE_SIZE))
+    if number > pages:
+        number = pages
+        found, total = read(number)
     query = f"since={day.isoformat()}&" if day else ""
     return render(
         request,
