@@ -134,6 +134,23 @@ def test_typed_answers_become_typed_values() -> None:
         parse_typed_answer(q("age"), "forty")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("typed", ["²", "٣", "9" * 10_000, "\x00"])
+def test_a_typed_option_number_is_read_from_ascii_digits_only(typed: str) -> None:
+    # str.isdigit takes '²' (int() refused it with its own message) and '٣' (read as 3).
+    question = QUESTIONNAIRE.question("course")
+    assert question is not None
+    with pytest.raises(ValueError, match=r"^type a number from 1 to 3$"):
+        parse_typed_answer(question, typed)
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "1e400", "nan", "inf", "1_0", "9" * 10_000])
+def test_a_typed_number_is_finite_and_ascii(typed: str) -> None:
+    question = QUESTIONNAIRE.question("age")
+    assert question is not None
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_typed_answer(question, typed)
+
+
 # --- red flags and patterns ---------------------------------------------------------------------
 
 

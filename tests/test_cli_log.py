@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -32,6 +33,26 @@ def test_log_refuses_nonsense_and_keeps_what_was_stored(piri: PiriRunner) -> Non
         assert message in " ".join(result.stderr.split()), result.stderr
     kept = piri("log", "--pain-now", "3", "--worst", "5", "--format", "json")
     assert json.loads(kept.stdout)["updated"] is True
+
+
+def test_log_refuses_a_date_before_the_earliest_naming_the_field(
+    piri: PiriRunner, tmp_path: Path
+) -> None:
+    assert piri("log", "--pain-now", "3", "--worst", "5").returncode == 0
+    message = "date: 0001-01-01 is before 2000-01-01, the earliest date Piri keeps a record for"
+    for args in (
+        ("--date", "0001-01-01"),  # refused before any question is asked
+        ("--pain-now", "3", "--worst", "5", "--date", "0001-01-01"),
+    ):
+        result = piri("log", *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        said = " ".join(result.stderr.split())
+        assert "--date" in said and message in said, result.stderr
+    assert piri("log", "--pain-now", "3", "--worst", "5", "--date", "2000-01-01").returncode == 0
+    exported = tmp_path / "export.json"
+    assert piri("export", str(exported)).returncode == 0
+    days = [entry["day"] for entry in json.loads(exported.read_text(encoding="utf-8"))["diary"]]
+    assert days == ["2000-01-01", dt.date.today().isoformat()]  # today's, kept; 0001 never stored
 
 
 def test_log_without_scores_asks_in_a_terminal(tmp_path: Path) -> None:

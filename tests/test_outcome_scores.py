@@ -71,6 +71,18 @@ def test_the_first_lefs_has_nothing_to_compare_and_the_second_does(service: Engi
     assert second.change.direction is Direction.BETTER
 
 
+def test_a_score_before_the_earliest_day_is_refused_naming_the_field(service: Engine) -> None:
+    with pytest.raises(ScoreError, match=r"^day: 1999-12-31 is before 2000-01-01, the earliest"):
+        score_service.record_lefs([2] * 20, day=dt.date(1999, 12, 31))
+    assert score_service.score_records() == []
+
+
+@pytest.mark.parametrize("rating", ["²", "٣", "9" * 10_000, "-1", "11"])
+def test_a_psfs_rating_is_read_from_ascii_digits_only(rating: str) -> None:
+    with pytest.raises(ScoreError, match="the rating must be 0 to 10"):
+        score_service.parse_psfs_activity(f"sit through a film={rating}")
+
+
 def test_eight_lefs_points_are_not_yet_a_real_change(service: Engine) -> None:
     score_service.record_lefs([2] * 20, day=FIRST)
     scored = score_service.record_lefs([2] * 12 + [1] * 8, day=LATER)

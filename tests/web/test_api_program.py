@@ -441,6 +441,16 @@ def more_done_than_planned(body: dict[str, Any]) -> dict[str, Any]:
             f"day: 2999-01-01 is in the future (today is {TODAY})",
         ),
         (
+            lambda b: {**b, "day": "0001-01-01"},
+            "day",
+            "day: 0001-01-01 is before 2000-01-01, the earliest date Piri keeps a record for",
+        ),
+        (
+            lambda b: {**b, "notes": "after work\x00"},
+            "notes",
+            "notes: holds the control character U+0000, which cannot be stored; remove it",
+        ),
+        (
             wrong_status,
             "exercises.0.status",
             "exercises[0].status: 'skipped' does not fit 1 of 1 done",

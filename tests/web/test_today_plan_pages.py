@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from piri.content.loader import library
 from piri.content.models import Phase
+from piri.domain.diary import DayEntry
+from piri.services import diary as diary_service
 from piri.services.diary import LOCAL_PERSON
 from piri.services.program import this_week, today_plan
 from piri.services.sessions import plan_for_today, session_history, session_waiting_for_morning
@@ -177,6 +179,51 @@ def test_the_htmx_check_in_gets_the_fragment_alone(client: TestClient) -> None:
     assert f'<h2 id="morning-title" data-focus>{SAVED}</h2>' in html
     assert "Pain check: progress, because pain stayed low" in text_of(html)
     assert session_history()[0].pain_next_morning == 3
+
+
+def test_the_plain_form_check_in_redirects_so_a_reload_sends_nothing_again(
+    client: TestClient,
+) -> None:
+    """Post/Redirect/Get: the saved result is shown by a GET, which a reload repeats safely."""
+    make_profile()
+    record_relief(YESTERDAY)
+    sent = client.post(
+        "/today/morning", data={"csrf_token": csrf(client), "morning": "2"}, follow_redirects=False
+    )
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/today?checked_in=1#morning"
+    [stored] = session_history()
+    assert stored.pain_next_morning == 2 and stored.decisions
+    shown = client.get(sent.headers["location"])
+    assert shown.status_code == 200
+    words = main(shown.text)
+    assert f"{SAVED} After the session of {long_date(YESTERDAY)}:" in words
+    for decision in stored.decisions:
+        assert decision in words
+    assert "Still settling: waiting for a week in this phase" in words
+    assert CHECK_IN not in words
+    reloaded = client.get(sent.headers["location"])
+    assert main(reloaded.text) == words
+    assert session_history() == [stored]  # nothing was sent twice
+    assert SAVED not in main(client.get("/today").text)  # without the flag, Today as usual
+
+
+def test_after_the_redirect_a_phase_change_is_said(client: TestClient) -> None:
+    make_profile()
+    move_to_phase(Phase.STRENGTHEN, TODAY - dt.timedelta(days=10))
+    for ago in range(1, 4):  # a flare: worst pain 9/10 these last days
+        diary_service.log_day(DayEntry(TODAY - dt.timedelta(days=ago), 5, 9))
+    record_relief(YESTERDAY)
+    words = main(morning(client, morning="6").text)  # followed to /today?checked_in=1
+    assert f"{SAVED} After the session of {long_date(YESTERDAY)}:" in words
+    assert "Your plan is now in the settle phase. Still settling: waiting for" in words
+    assert this_week().phase.id is Phase.SETTLE
+
+
+def test_the_saved_result_without_a_check_in_is_today_as_usual(client: TestClient) -> None:
+    make_profile()
+    words = main(client.get("/today?checked_in=1").text)
+    assert SAVED not in words and "Today's session" in words
 
 
 @pytest.mark.parametrize(

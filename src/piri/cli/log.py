@@ -7,7 +7,8 @@ import json
 from dataclasses import asdict
 
 from piri.cli.output import EXIT_BAD_INPUT, stderr, stdout
-from piri.domain.diary import DayEntry, DiaryError
+from piri.domain.diary import DayEntry, DiaryError, check_day
+from piri.domain.values import whole_number
 from piri.services.diary import log_day
 
 
@@ -30,16 +31,20 @@ def run_log(entry: DayEntry, output: str) -> int:
 
 
 def parse_day(text: str | None) -> dt.date:
+    """The day ``--date`` names; DiaryError names the field when it is not one the diary takes
+    (checked before any question is asked, as the diary will check it again)."""
+    today = dt.date.today()
     if text is None or text == "today":
-        return dt.date.today()
+        return today
     if text == "yesterday":
-        return dt.date.today() - dt.timedelta(days=1)
+        return today - dt.timedelta(days=1)
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise DiaryError(
             f"date: '{text}' is not a date; use YYYY-MM-DD, today or yesterday"
         ) from None
+    return check_day(day, today)
 
 
 EXIT_STOPPED = 130
@@ -79,6 +84,7 @@ def _ask_number(prompt: str, maximum: int, required: bool = False) -> int | None
         typed = console.input(f"{prompt}: ").strip()
         if not typed and not required:
             return None
-        if typed.isdigit() and 0 <= int(typed) <= maximum:
-            return int(typed)
+        number = whole_number(typed)
+        if number is not None and 0 <= number <= maximum:
+            return number
         console.print(f"[yellow]Type a whole number from 0 to {maximum}.[/]")

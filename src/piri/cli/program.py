@@ -15,6 +15,7 @@ from piri.cli.output import EXIT_BAD_INPUT, print_safety_notice, stderr, stdout
 from piri.content.loader import library
 from piri.content.models import Phase
 from piri.domain.program import DayPlan, RunnerProfile
+from piri.domain.values import whole_number
 from piri.services.program import (
     ExerciseDone,
     NothingToScoreError,
@@ -227,8 +228,9 @@ def _ask_pain(prompt: str) -> int | None:
             return None
         if not typed:
             return None
-        if typed.isdigit() and 0 <= int(typed) <= 10:
-            return int(typed)
+        pain = whole_number(typed)
+        if pain is not None and 0 <= pain <= 10:
+            return pain
         console.print("[yellow]Type a whole number from 0 to 10.[/]")
 
 

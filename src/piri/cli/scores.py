@@ -8,6 +8,7 @@ import sys
 from piri.cli.output import EXIT_BAD_INPUT, stderr, stdout
 from piri.content.loader import library
 from piri.domain.outcomes import LEFS_MCID, PSFS_MID_SMALL, ScoreError
+from piri.domain.values import whole_number
 from piri.services.scores import INSTRUMENTS, Scored, parse_psfs_activity, record_lefs, record_psfs
 
 EXIT_STOPPED = 130
@@ -40,12 +41,12 @@ def _error(message: object) -> int:
 
 def _lefs_items(answers: str | None) -> list[int] | None:
     if answers is not None:
-        parts = [p.strip() for p in answers.split(",")]
-        if not all(p.lstrip("-").isdigit() for p in parts):
+        numbers = [whole_number(p, signed=True) for p in answers.split(",")]
+        if any(n is None for n in numbers):
             raise ScoreError(
                 f"LEFS answers: give 20 whole numbers 0-4 separated by commas, got '{answers}'"
             )
-        return [int(p) for p in parts]
+        return [n for n in numbers if n is not None]
     if not sys.stdin.isatty():
         raise ScoreError("give --answers with 20 numbers 0-4, or run it in a terminal to be asked")
     lefs = library().lefs
@@ -84,9 +85,9 @@ def _ask_psfs() -> list[tuple[str, int]] | None:
             if not name:
                 break
             while True:
-                typed = console.input("  Rating 0-10: ").strip()
-                if typed.isdigit() and 0 <= int(typed) <= 10:
-                    found.append((name, int(typed)))
+                rating = whole_number(console.input("  Rating 0-10: "))
+                if rating is not None and 0 <= rating <= 10:
+                    found.append((name, rating))
                     break
                 console.print("[yellow]Type a whole number from 0 to 10.[/]")
     except (EOFError, KeyboardInterrupt):

@@ -17,6 +17,7 @@ from piri.content.check_models import (
     QuestionType,
     SelfTest,
 )
+from piri.domain.values import decimal_number, whole_number
 
 Answers = dict[str, AnswerValue]
 
@@ -229,16 +230,16 @@ def parse_typed_answer(question: Question, text: str) -> AnswerValue:
             raise ValueError("type the numbers of your choices, such as 1,3, or 0 for none")
         ids = question.option_ids()
         return list(dict.fromkeys(ids[_option_number(question, p) - 1] for p in parts))
-    try:
-        number = float(typed)
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a number") from None
+    number = decimal_number(typed)
+    if number is None:
+        raise ValueError(f"'{text.strip()}' is not a number")
     value: AnswerValue = int(number) if number.is_integer() else number
     return check_value(question, value)
 
 
 def _option_number(question: Question, typed: str) -> int:
     count = len(question.options)
-    if not typed.isdigit() or not 1 <= int(typed) <= count:
+    number = whole_number(typed)
+    if number is None or not 1 <= number <= count:
         raise ValueError(f"type a number from 1 to {count}")
-    return int(typed)
+    return number

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from piri.domain.values import day_problem, text_problem
+
 MINUTES_IN_A_DAY = 24 * 60
 
 
@@ -24,10 +26,19 @@ class DayEntry:
     notes: str = ""
 
 
+def check_day(day: dt.date, today: dt.date) -> dt.date:
+    """Refuse a day after ``today`` or before ``EARLIEST_DAY`` (``piri.domain.values``),
+    naming the field: "date: ..."."""
+    problem = day_problem(day, today)
+    if problem is not None:
+        raise DiaryError(f"date: {problem}")
+    return day
+
+
 def check_entry(entry: DayEntry, today: dt.date) -> DayEntry:
-    """Refuse a future date, a score outside 0-10 and minutes outside a day, naming the field."""
-    if entry.day > today:
-        raise DiaryError(f"date: {entry.day.isoformat()} is in the future (today is {today})")
+    """Refuse a future date or one before ``EARLIEST_DAY``, a score outside 0-10 and minutes
+    outside a day, naming the field."""
+    check_day(entry.day, today)
     for name in ("pain_now", "worst_pain", "sitting_pain", "running_pain"):
         value = getattr(entry, name)
         if value is None and name in ("sitting_pain", "running_pain"):
@@ -48,4 +59,7 @@ def check_entry(entry: DayEntry, today: dt.date) -> DayEntry:
         )
     if len(entry.notes) > 2000:
         raise DiaryError("notes: keep them under 2000 characters")
+    problem = text_problem(entry.notes)
+    if problem is not None:
+        raise DiaryError(f"notes: {problem}")
     return entry

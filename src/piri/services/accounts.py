@@ -25,6 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from piri.domain.values import text_problem
 from piri.services.diary import store
 from piri.services.library import NotFoundError
 from piri.store import accounts as account_store
@@ -331,6 +332,9 @@ def check_token_name(name: str) -> str:
             f"The token name can be at most {TOKEN_NAME_MAX} characters "
             f"(this one has {len(cleaned)}).",
         )
+    problem = text_problem(cleaned)
+    if problem is not None:
+        raise AccountError("name", f"The token name {problem}.")
     return cleaned
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -13,6 +14,7 @@ from piri.content.loader import library
 from piri.content.models import Source
 from piri.domain.answers import AnswerError, Answers, check_value, validate_answers
 from piri.domain.evaluation import NO_PATTERN, Evaluation, VignetteOutcome
+from piri.domain.exercise_hold import CHECKED_ON
 from piri.domain.triage import CheckResult, RaisedFlag, check, raised_flags
 from piri.services.diary import LOCAL_PERSON
 
@@ -113,6 +115,8 @@ def _read_json(path: Path) -> Any:
         raise InputFileError(
             f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
+    except ValueError:  # valid JSON, but a number of more digits than Python reads (4300)
+        raise InputFileError(f"{path}: holds a number too long to be an answer") from None
 
 
 def evaluate_vignettes(directory: Path) -> Evaluation:
@@ -166,7 +170,7 @@ def remember_result(result: CheckResult, person: str = LOCAL_PERSON) -> dict[str
     """Keep the latest result on the person's profile, where the program can see it."""
     from piri.services.program import save_check_result
 
-    document = result_as_json(result)
+    document = {**result_as_json(result), CHECKED_ON: dt.date.today().isoformat()}
     save_check_result(document, person=person)
     return document
 

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from piri.content.loader import library
+from piri.domain.values import whole_number
 from piri.services.library import NotFoundError, get_exercise
 
 
@@ -112,9 +113,10 @@ def figure_picture(figure_id: str, number: int | str) -> Picture:
     """Position ``number`` (1-based) of a figure; PositionNotFoundError names those that exist."""
     pictures = figure_pictures(figure_id)
     text = str(number)
-    if not text.isdigit() or not 1 <= int(text) <= len(pictures):
+    wanted = whole_number(text)
+    if wanted is None or not 1 <= wanted <= len(pictures):
         raise PositionNotFoundError(figure_id, text, len(pictures))
-    return pictures[int(text) - 1]
+    return pictures[wanted - 1]
 
 
 VIEW_BOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')

@@ -19,6 +19,9 @@ from piri.store.activities import _activity as activity_from_row
 from piri.store.database import transaction
 from piri.store.models import ActivityRow
 
+# The largest id either database stores (a signed 64-bit integer); a larger one is no run.
+MAX_ACTIVITY_ID = 2**63 - 1
+
 IMPORTED = "imported"
 DUPLICATE = "duplicate"
 SKIPPED = "skipped"
@@ -140,6 +143,8 @@ def stored_activities(
 
 def stored_activity(activity_id: int, person: str = LOCAL_PERSON) -> StoredActivity | None:
     """One of this person's activities by id; None when it is not theirs or does not exist."""
+    if not 0 < activity_id <= MAX_ACTIVITY_ID:  # the database refuses to look larger ones up
+        return None
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         row = session.get(ActivityRow, activity_id)

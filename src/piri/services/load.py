@@ -9,6 +9,7 @@ from piri.domain.activity import Activity
 from piri.domain.load import LoadReport, analyse_load
 from piri.domain.pain_load import PainLoadReport, analyse_pain_load
 from piri.services.diary import LOCAL_PERSON, store
+from piri.services.imports import MAX_ACTIVITY_ID
 from piri.services.memo import kept
 from piri.store import activities as activity_store
 from piri.store import diary as diary_store
@@ -87,6 +88,8 @@ def rate_activity(activity_id: int, effort: int, person: str = LOCAL_PERSON) -> 
     """
     if isinstance(effort, bool) or not 0 <= effort <= 10:
         raise RatingError(f"effort: expected 0 (rest) to 10 (maximal), got {effort}")
+    if not 0 < activity_id <= MAX_ACTIVITY_ID:  # the database refuses to look larger ones up
+        raise LookupError(f"no activity {activity_id}")
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         row = session.get(ActivityRow, activity_id)

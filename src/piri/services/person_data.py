@@ -110,6 +110,8 @@ def _read_json(path: Path) -> Any:
         raise PersonDataError(
             f"{path}: not valid JSON (line {error.lineno}: {error.msg})"
         ) from None
+    except ValueError:  # valid JSON, but a number of more digits than Python reads (4300)
+        raise PersonDataError(f"{path}: holds a number too long to read") from None
 
 
 def _parse_export(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from piri.content.loader import library
 from piri.content.models import Equipment, Phase
 from piri.content.program_models import ProgramPhase
+from piri.domain.exercise_hold import CheckReminder, check_reminder, seen_by_professional
 from piri.domain.program import (
     DayPlan,
     PhaseDecision,
@@ -23,6 +24,7 @@ from piri.domain.program import (
     week_plan,
 )
 from piri.domain.progression import PainReport, Prescription, Verdict, decide, judge_pain
+from piri.domain.values import day_problem, text_problem
 from piri.services.diary import LOCAL_PERSON, store
 from piri.services.memo import kept
 from piri.store import diary as diary_store
@@ -108,6 +110,10 @@ def check_profile_changes(changes: dict[str, Any]) -> None:
             raise ProfileError(f"goals: at most {MAX_GOALS}, got {len(goals)}")
         if any(not goal.strip() or len(goal) > 100 for goal in goals):
             raise ProfileError("goals: each goal is 1 to 100 characters")
+        for goal in goals:
+            problem = text_problem(goal)
+            if problem is not None:
+                raise ProfileError(f"goals: '{goal.strip()[:40]}' {problem}")
 
 
 def profile_started(person: str = LOCAL_PERSON) -> bool:
@@ -125,6 +131,40 @@ def _profile_started(person: str) -> bool:
 def save_check_result(result: dict[str, Any], person: str = LOCAL_PERSON) -> None:
     with transaction(store()) as session:
         program_store.save_last_check(session, diary_store.person_id(session, person), result)
+
+
+class NothingToClearError(ValueError):
+    """The latest check calls for no appointment, so there is nothing to mark as seen."""
+
+
+def check_reminder_for(person: str = LOCAL_PERSON) -> CheckReminder | None:
+    """What the latest symptom check asks before anything else: a hold on the exercise
+    sessions (urgent or emergency), a reminder (soon), or None."""
+    return kept(store(), person, "check_reminder", None, lambda: _check_reminder(person))
+
+
+def _check_reminder(person: str) -> CheckReminder | None:
+    _profile, _phase, last_check = get_profile(person)
+    return check_reminder(last_check)
+
+
+def record_seen_by_professional(
+    person: str = LOCAL_PERSON, today: dt.date | None = None
+) -> CheckReminder:
+    """The runner says a professional has seen them since their latest check (and, for a
+    hold, said they may exercise): the hold or reminder ends. Returns what it was."""
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        _profile, _phase, _since, last_check = program_store.load_profile(session, owner)
+        reminder = check_reminder(last_check)
+        if reminder is None:
+            raise NothingToClearError(
+                "Your latest symptom check asks for no appointment, so there is nothing to "
+                "mark as seen."
+            )
+        cleared = seen_by_professional(last_check, today or dt.date.today())
+        program_store.save_last_check(session, owner, cleared)
+    return reminder
 
 
 # --- the week and today ------------------------------------------------------------------------
@@ -214,6 +254,9 @@ def record_session(
     notes: str = "",
 ) -> int:
     """Store a session as it happened; the dose decisions wait for the next-morning pain."""
+    problem = day_problem(day, None)  # the CLI stores today's; simulations run ahead of it
+    if problem is not None:
+        raise ProfileError(f"day: {problem}")
     for name, value in (("during", pain_during), ("right after", pain_after)):
         if value is not None and not 0 <= value <= 10:
             raise ProfileError(f"pain {name}: expected 0 to 10, got {value}")

@@ -14,6 +14,7 @@ from piri.domain.outcomes import (
     score_lefs,
     score_psfs,
 )
+from piri.domain.values import day_problem, text_problem, whole_number
 from piri.services.diary import LOCAL_PERSON, store
 from piri.store import diary as diary_store
 from piri.store import scores as score_store
@@ -44,6 +45,9 @@ def record_psfs(
     for name, _rating in activities:
         if not name.strip():
             raise ScoreError("PSFS: every activity needs a name, e.g. 'sit through a film=3'")
+        problem = text_problem(name)
+        if problem is not None:
+            raise ScoreError(f"PSFS activity '{name.strip()[:40]}': the name {problem}")
     score = score_psfs([rating for _, rating in activities])
     answers: dict[str, object] = {
         "activities": [{"activity": n, "rating": r} for n, r in activities]
@@ -58,16 +62,21 @@ def parse_psfs_activity(text: str) -> tuple[str, int]:
         raise ScoreError(
             f"PSFS activity '{text}': write it as 'activity=rating', e.g. 'run 5 km=2'"
         )
-    if not rating.strip().isdigit() or not 0 <= int(rating) <= PSFS_RATING_MAX:
+    number = whole_number(rating)
+    if number is None or not 0 <= number <= PSFS_RATING_MAX:
         raise ScoreError(
             f"PSFS activity '{name.strip()}': the rating must be 0 to 10, got '{rating}'"
         )
-    return name.strip(), int(rating)
+    return name.strip(), number
 
 
 def _record(
     instrument: str, score: float, answers: dict[str, object], person: str, day: dt.date
 ) -> Scored:
+    # Every surface scores today's; a day before the earliest is refused whoever passes one.
+    problem = day_problem(day, None)
+    if problem is not None:
+        raise ScoreError(f"day: {problem}")
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         earlier = score_store.scores(session, owner, instrument)

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from piri.content.loader import library
 from piri.domain.program import DayPlan, PhaseDecision, next_phase
 from piri.domain.session import SIDES, ExerciseStatus, PlannedExercise, SessionPlan, plan_session
+from piri.domain.values import day_problem, text_problem
 from piri.services.diary import LOCAL_PERSON, store
 from piri.services.library import InvalidChoiceError, NotFoundError, get_routine
 from piri.services.memo import kept
@@ -266,11 +267,15 @@ def record_played_session(
         except NotFoundError:
             choices = [TODAY_ROUTINE, *library().routines]
             raise InvalidChoiceError("routine", routine, choices) from None
-    if day > today:
-        raise SessionLogError("day", f"{day.isoformat()} is in the future (today is {today})")
+    problem = day_problem(day, today)
+    if problem is not None:
+        raise SessionLogError("day", problem)
     for name, value in (("pain_during", pain_during), ("pain_after", pain_after)):
         if value is not None and not 0 <= value <= 10:
             raise SessionLogError(name, f"expected 0 to 10, got {value}")
+    problem = text_problem(notes)
+    if problem is not None:
+        raise SessionLogError("notes", problem)
     check_played(routine, done)
     exercises = [asdict(e) for e in done]
     with transaction(store()) as session:

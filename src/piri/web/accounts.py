@@ -58,7 +58,8 @@ def token_from_cookie(cookie: str, config: WebConfig) -> str | None:
     token, dot, signature = cookie.rpartition(".")
     if not dot or not token or len(cookie) > 200:
         return None
-    if not hmac.compare_digest(signature, _signature(token, config)):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a made-up cookie's).
+    if not hmac.compare_digest(signature.encode(), _signature(token, config).encode()):
         return None
     return token
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +19,41 @@ from piri.web.templating import render
 
 def error(status: int, code: str, message: str, **details: Any) -> JSONResponse:
     return JSONResponse({"code": code, "message": message, **details}, status_code=status)
+
+
+# Where FastAPI says a value came from: the first part of a validation error's location.
+LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+def field_name(location: Sequence[str | int]) -> str:
+    """A request's field as a person names it: 'limit', not 'query.limit'; 'items.3' for the
+    fourth item of a body's list; '(body)' for the body as a whole (as api/accounts.py says)."""
+    parts = list(location)
+    if parts and parts[0] in LOCATIONS:
+        parts = parts[1:]
+    return ".".join(str(part) for part in parts) or "(body)"
+
+
+def _problem(found: dict[str, Any]) -> dict[str, str]:
+    """One validation error as ``{"field", "message"}``."""
+    if found.get("type") == "json_invalid":  # its location is a character position
+        reason = found.get("ctx", {}).get("error", "")
+        at = found["loc"][-1] if len(found["loc"]) > 1 else None
+        where = f" at character {at}" if isinstance(at, int) else ""
+        return {"field": "(body)", "message": f"not valid JSON{where}: {reason}".rstrip(": ")}
+    return {"field": field_name(found["loc"]), "message": str(found["msg"])}
+
+
+# What FastAPI says when a body fails to parse for a reason other than bad JSON syntax.
+UNREADABLE_BODY = "There was an error parsing the body"
+
+
+def _unreadable(cause: BaseException | None) -> str:
+    if isinstance(cause, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return "it holds a number of more than 4300 digits"
+    return "it is not JSON (or a form) Piri can read"
 
 
 def _is_api(request: Request) -> bool:
@@ -63,13 +99,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"]}
-            for e in exc.errors()
-        ]
-        names = ", ".join(p["field"] or "(body)" for p in problems)
+        problems = [_problem(e) for e in exc.errors()]
+        names = ", ".join(p["field"] for p in problems)
         if _is_api(request):
-            return error(422, "invalid_input", f"Check these fields: {names}.", problems=problems)
+            # One problem also names its field at the top, as every other 422 does.
+            one = {"field": problems[0]["field"]} if len(problems) == 1 else {}
+            message = f"Check these fields: {names}."
+            return error(422, "invalid_input", message, **one, problems=problems)
         return _page(request, 422, "Something in the form is not right", f"Check: {names}.")
 
     @app.exception_handler(SignInRequiredError)
@@ -92,6 +128,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _is_api(request) and exc.status_code == 400 and exc.detail == UNREADABLE_BODY:
+            message = f"The body could not be read: {_unreadable(exc.__cause__)}."
+            return error(
+                400,
+                "invalid_body",
+                message,
+                field="(body)",
+                problems=[{"field": "(body)", "message": message}],
+            )
         if _is_api(request):
             code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
             return error(exc.status_code, code, str(exc.detail))

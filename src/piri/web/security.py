@@ -84,7 +84,8 @@ async def require_csrf(request: Request) -> None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not cookie or not sent or not secrets.compare_digest(cookie, sent):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters (TypeError).
+    if not cookie or not sent or not secrets.compare_digest(cookie.encode(), sent.encode()):
         raise CsrfError(
             "This form has expired or did not come from Piri. Reload the page and try again."
         )

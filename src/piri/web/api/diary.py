@@ -134,8 +134,9 @@ def put_day(
 ) -> SavedOut | Response:
     """Write one day: 201 when it is new, 200 when it replaced that day's entry.
 
-    A day in the future, a score outside 0-10, worst pain below pain now or minutes
-    outside a day are refused with 422 ``invalid_entry``, each problem naming its field.
+    A day in the future or before 2000-01-01, a score outside 0-10, worst pain below pain
+    now, minutes outside a day or notes with a control character are refused with 422
+    ``invalid_entry``, each problem naming its field.
     """
     wanted = _parse(day)
     if wanted is None:

@@ -207,7 +207,8 @@ class PlayedSession(BaseModel):
     day: dt.date | None = Field(
         None,
         strict=False,  # JSON has no dates: a YYYY-MM-DD string is how one is sent
-        description="The day it was done (YYYY-MM-DD); today when left out.",
+        description="The day it was done (YYYY-MM-DD), from 2000-01-01 to today; today when "
+        "left out.",
     )
     exercises: list[ExerciseResult] = Field(min_length=1, max_length=50)
     pain_during: int | None = Field(None, ge=0, le=10, description="Pain during, 0-10.")

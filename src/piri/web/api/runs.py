@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict
@@ -229,8 +230,10 @@ def activity_json(stored: StoredActivity) -> dict[str, Any]:
 
 
 def is_whole_number(text: str) -> bool:
-    """Only the digits 0-9 (``str.isdigit`` also takes '²', which ``int`` refuses)."""
-    return text.isascii() and text.isdigit()
+    """Only the digits 0-9 (``str.isdigit`` also takes '²', which ``int`` refuses), and no
+    more of them than ``int`` reads (4300 by default; an offset past the end is allowed)."""
+    limit = sys.get_int_max_str_digits()
+    return text.isascii() and text.isdigit() and (limit == 0 or len(text) <= limit)
 
 
 def parse_since(value: str | None) -> dt.date | None:

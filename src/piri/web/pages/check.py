@@ -24,6 +24,7 @@ from piri.content.loader import library
 from piri.content.models import Phase
 from piri.domain.answers import AnswerError, Answers, asked_questions, check_value
 from piri.domain.triage import RaisedFlag
+from piri.domain.values import decimal_number, whole_number
 from piri.services import check as check_service
 from piri.services.figures import Picture, figure_pictures
 from piri.services.program import get_profile
@@ -78,7 +79,7 @@ def read_progress(text: str | None) -> Progress:
         return Progress()
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except ValueError:  # not JSON, or a number longer than int() reads
         raise StateError("not JSON") from None
     if not isinstance(data, dict):
         raise StateError("not an object")
@@ -330,9 +331,10 @@ def parse_answer(question: Question, form: FormData) -> AnswerValue | None:
         except ValueError:
             raise ValueError("Choose among the answers listed.") from None
     if kind is QuestionType.PAIN_SCALE:
-        if not values[0].isdigit() or not 0 <= int(values[0]) <= 10:
+        pain = whole_number(values[0])
+        if pain is None or not 0 <= pain <= 10:
             raise ValueError("Choose a number from 0 to 10.")
-        return int(values[0])
+        return pain
     return _number(question, values[0])
 
 
@@ -350,12 +352,9 @@ def _missing(question: Question) -> AnswerValue:
 
 
 def _number(question: Question, typed: str) -> AnswerValue:
-    try:
-        number = float(typed.replace(",", "."))
-    except ValueError:
-        raise ValueError(f"“{typed}” is not a number: type {_range(question)}.") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"“{typed}” is not a number: type {_range(question)}.")
+    number = decimal_number(typed.replace(",", "."))  # a decimal comma, as many people type it
+    if number is None:
+        raise ValueError(f"“{_short(typed)}” is not a number: type {_range(question)}.")
     value: AnswerValue = int(number) if number.is_integer() else number
     try:
         return check_value(question, value)
@@ -363,6 +362,11 @@ def _number(question: Question, typed: str) -> AnswerValue:
         raise ValueError(
             f"{typed} is outside what this question takes: type {_range(question)}."
         ) from None
+
+
+def _short(typed: str) -> str:
+    """What was typed, cut short when it is too long to repeat in a message."""
+    return typed if len(typed) <= 40 else typed[:40] + "…"
 
 
 def _range(question: Question) -> str:

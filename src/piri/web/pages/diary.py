@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from piri.domain.diary import MINUTES_IN_A_DAY, DayEntry
+from piri.domain.values import EARLIEST_DAY, whole_number
 from piri.services import diary as diary_service
 from piri.web.identity import page_person
 from piri.web.templating import render
@@ -89,9 +90,8 @@ def entry_values(entry: DayEntry) -> dict[str, str]:
 
 
 def _whole(text: str) -> int | None:
-    stripped = text.strip()
-    digits = stripped[1:] if stripped[:1] in "+-" else stripped
-    return int(stripped) if digits.isdigit() else None
+    # Signed, so that "-1" is refused by the domain's range check, in its words.
+    return whole_number(text, signed=True)
 
 
 def parse_entry(form: dict[str, str], today: dt.date) -> tuple[DayEntry | None, dict[str, str]]:
@@ -204,6 +204,7 @@ def _page(
         errors=errors,
         labels=LABELS,
         today=today,
+        earliest=EARLIEST_DAY,
         form_heading=heading,
         form_day=day if day is not None and not errors.get("day") else None,
         form_day_long=long_date(day) if day is not None else "",
@@ -231,7 +232,7 @@ def diary_page(
     """Today's entry (or the day asked for, to edit it or fill in a missed one) and the list."""
     today = dt.date.today()
     wanted = parse_date(day) if day else None
-    if wanted is None or wanted > today:
+    if wanted is None or not EARLIEST_DAY <= wanted <= today:
         wanted = today
     entry = diary_service.diary_entry(wanted, person=person)
     values = entry_values(entry) if entry else {name: "" for name in FIELDS}

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from piri.domain.program import RunnerProfile
+from piri.domain.values import whole_number
 from piri.services.program import (
     EQUIPMENT,
     MAX_GOALS,
@@ -89,12 +90,13 @@ def parse_profile_form(form: FormData) -> tuple[dict[str, Any], dict[str, Any], 
     low, high = MINUTES_RANGE
     for name, allowed in (("minutes_per_day", f"{low} to {high}"), ("days_per_week", "1 to 7")):
         text = typed[name]
+        number = whole_number(text or "")
         if not text:
             errors[name] = f"{FIELD_NAMES[name]}: type a whole number from {allowed}."
-        elif not text.isdigit():
+        elif number is None:
             errors[name] = f"{FIELD_NAMES[name]}: “{text}” is not a whole number; type {allowed}."
         else:
-            changes[name] = int(text)
+            changes[name] = number
     if typed["running_status"]:
         changes["running_status"] = typed["running_status"]
     else:

@@ -24,6 +24,7 @@ from piri.domain.outcomes import (
     PSFS_MID_SMALL,
     ScoreError,
 )
+from piri.domain.values import whole_number
 from piri.services import scores as score_service
 from piri.services.scores import ScoreRecord
 from piri.web.identity import page_person
@@ -150,14 +151,15 @@ async def lefs_submit(request: Request, person: str = Depends(page_person)) -> R
         value = form.get(name)
         text = value.strip() if isinstance(value, str) else ""
         answers[name] = text
+        answer = whole_number(text)
         if not text:
             errors[name] = f"Item {number_} ({item}): choose one of the five answers."
-        elif not text.isdigit() or not 0 <= int(text) <= LEFS_ITEM_MAX:
+        elif answer is None or not 0 <= answer <= LEFS_ITEM_MAX:
             errors[name] = (
                 f"Item {number_} ({item}): '{text}' is not an answer; choose 0 to {LEFS_ITEM_MAX}."
             )
         else:
-            items.append(int(text))
+            items.append(answer)
     if errors:
         return _lefs_page(request, answers, errors, status_code=422)
     try:
@@ -226,6 +228,7 @@ async def psfs_submit(request: Request, person: str = Depends(page_person)) -> R
         name = name_value.strip() if isinstance(name_value, str) else ""
         rating = rating_value.strip() if isinstance(rating_value, str) else ""
         values[f"activity_{n}"], values[f"rating_{n}"] = name, rating
+        number = whole_number(rating)
         if not name and not rating:
             continue
         if not name:
@@ -238,12 +241,12 @@ async def psfs_submit(request: Request, person: str = Depends(page_person)) -> R
             errors[f"rating_{n}"] = (
                 f"Activity {n} ({name}): choose a rating from 0 to {PSFS_ITEM_MAX}."
             )
-        elif not rating.isdigit() or not 0 <= int(rating) <= PSFS_ITEM_MAX:
+        elif number is None or not 0 <= number <= PSFS_ITEM_MAX:
             errors[f"rating_{n}"] = (
                 f"Activity {n}: '{rating}' is not a rating; choose 0 to {PSFS_ITEM_MAX}."
             )
-        if f"activity_{n}" not in errors and f"rating_{n}" not in errors:
-            activities.append((name, int(rating)))
+        if number is not None and f"activity_{n}" not in errors and f"rating_{n}" not in errors:
+            activities.append((name, number))
     if not errors and not activities:
         errors["activity_1"] = (
             "Activity 1: name at least one activity the pain makes hard, and rate it."

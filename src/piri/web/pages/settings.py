@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from piri.domain.values import whole_number
 from piri.services.person_data import PersonDataError, export_document, forget, import_document
 from piri.services.program import get_profile
 from piri.web.identity import page_person
@@ -35,10 +36,9 @@ def export_filename(today: dt.date | None = None) -> str:
 
 @router.get("/settings")
 def settings(request: Request, person: str = Depends(page_person)) -> Response:
-    imported = request.query_params.get("imported")
+    days = whole_number(request.query_params.get("imported") or "")
     message = None
-    if imported is not None and imported.isdigit():
-        days = int(imported)
+    if days is not None:
         message = f"Restored your export ({days} diary day{'s' if days != 1 else ''})."
     return _settings_page(request, person, {}, message=message)
 
@@ -82,6 +82,10 @@ async def import_data(request: Request, person: str = Depends(page_person)) -> R
             person,
             f"{name}: not valid JSON (line {error.lineno}: {error.msg}), so not a Piri export."
             + _activity_hint(name),
+        )
+    except ValueError:  # valid JSON, but a number longer than Python reads (4300 digits)
+        return _import_error(
+            request, person, f"{name}: holds a number too long to read, so not a Piri export."
         )
     try:
         days = import_document(document, person, label=name)

@@ -3,6 +3,10 @@
 The same as ``piri today`` and ``piri today --morning N``: the morning pain goes to the
 session waiting for it (``record_morning``), which decides each dose and the phase and
 says why in sentences. Like the command, the check-in is not written to the diary.
+
+The plain form (no JavaScript) is answered Post/Redirect/Get: a saved check-in sends the
+browser to ``/today?checked_in=1``, which reads the decisions back from the stored session,
+so reloading the page never sends the pain twice. htmx gets the fragment in one go.
 """
 
 from __future__ import annotations
@@ -11,10 +15,13 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from piri.content.loader import library
+from piri.domain.values import whole_number
 from piri.services.library import list_routines
-from piri.services.program import NothingToScoreError, profile_started
+from piri.services.program import NothingToScoreError, get_profile, profile_started
+from piri.services.sessions import latest_decisions, phase_outlook
 from piri.web.api.program import morning_document, today_document
 from piri.web.identity import page_person
 from piri.web.templating import render
@@ -51,22 +58,51 @@ def _context(person: str) -> dict[str, Any]:
 
 
 @router.get("/today", response_class=HTMLResponse)
-def today_page(request: Request, person: str = Depends(page_person)) -> HTMLResponse:
-    return render(request, "today/today.html", title="Today", person=person, **_context(person))
+def today_page(
+    request: Request, checked_in: str | None = None, person: str = Depends(page_person)
+) -> HTMLResponse:
+    """Today; ``?checked_in=1`` (after a plain-form check-in) also shows what it decided."""
+    context = _context(person)
+    if checked_in is not None:
+        context["result"] = saved_check_in(person)
+    return render(request, "today/today.html", title="Today", person=person, **context)
+
+
+def saved_check_in(person: str) -> dict[str, Any] | None:
+    """The latest morning check-in as the check-in's own answer shows it, read back from the
+    stored session: its day, the decisions, and what the phase rules say now."""
+    entry = latest_decisions(person)
+    if entry is None:
+        return None
+    _profile, phase, _check = get_profile(person)
+    outlook = phase_outlook(person)
+    changed = entry.phase != phase.value
+    reason = outlook.why
+    if changed:
+        name = library().program.phase(phase).name
+        reason = f"Your plan is now in the {name.lower()} phase. {reason}"
+    return {
+        "session_day": entry.day.isoformat(),
+        "decisions": entry.decisions,
+        "phase": phase.value,
+        "phase_changed": changed,
+        "phase_reason": reason,
+    }
 
 
 def _pain(value: str | None, field: str, label: str, required: bool) -> tuple[int | None, str]:
     text = (value or "").strip()
     if not text:
         return None, (f"{label}: choose a number from 0 to 10." if required else "")
-    # isascii: str.isdigit also takes '²', which int() refuses
-    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 10:
-        return None, f"{label}: '{text}' is not a whole number from 0 to 10."
-    return int(text), ""
+    number = whole_number(text)
+    if number is None or not 0 <= number <= 10:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        return None, f"{label}: '{shown}' is not a whole number from 0 to 10."
+    return number, ""
 
 
 @router.post("/today/morning", response_class=HTMLResponse)
-async def morning(request: Request, person: str = Depends(page_person)) -> HTMLResponse:
+async def morning(request: Request, person: str = Depends(page_person)) -> Response:
     """One tap: the pain on waking (and, optionally, the usual morning pain)."""
     form = await request.form()
     typed = {name: str(form.get(name) or "").strip() for name in ("morning", "usual")}
@@ -101,6 +137,9 @@ async def morning(request: Request, person: str = Depends(page_person)) -> HTMLR
             waiting_day=_date(waiting["day"]) if waiting else None,
             **context,
         )
+    if result is not None:
+        # Post/Redirect/Get: a reload of the page that follows cannot send the pain again.
+        return RedirectResponse("/today?checked_in=1#morning", status_code=303)
     page = _context(person)
     page.update(context)
     return render(request, "today/today.html", status_code=status, title="Today", **page)
