@@ -209,7 +209,8 @@ class Result:
 
 
 def drive(port: int, path: str, total: int, clients: int = CLIENTS) -> Result:
-    """``total`` GET requests to ``path`` from ``clients`` threads, each with its own connection."""
+    """``total`` GET requests to ``path`` from ``clients`` threads, each with its own connection
+    and, like a browser, its own cookies (the CSRF cookie a first visit gets)."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -222,12 +223,19 @@ def drive(port: int, path: str, total: int, clients: int = CLIENTS) -> Result:
         mine: list[float] = []
         failed = 0
         start_line.wait()
+        cookies: dict[str, str] = {}  # kept and sent back, as a browser does
         for _ in range(count):
             began = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+                headers = {"Host": f"127.0.0.1:{port}"}
+                if cookies:
+                    headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
+                for value in response.headers.get_all("set-cookie") or []:
+                    name, _, rest = value.partition("=")
+                    cookies[name.strip()] = rest.split(";", 1)[0]
                 ok = response.status == 200
             except (OSError, http.client.HTTPException):  # counted; the client goes on
                 connection.close()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from piri.domain.diary import DayEntry
@@ -23,7 +23,7 @@ from piri.store import accounts as account_store
 from piri.store import diary as diary_store
 from piri.store.database import make_engine, migrate, transaction
 from piri.store.models import DiaryEntry, Person
-from piri.store.versions import data_version
+from piri.store.versions import data_version, one_read_per_request
 from tests.store_backends import BACKENDS, fresh_engine
 
 DAY = dt.date(2026, 11, 20)
@@ -38,8 +38,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 
 def version(engine: Engine, name: str) -> str | None:
-    with transaction(engine) as session:
-        return data_version(session, name)
+    return data_version(engine, name)
 
 
 def write(engine: Engine, change: object) -> None:
@@ -129,6 +128,21 @@ def test_the_migration_gives_every_existing_person_their_own_version(tmp_path: P
         versions = list(session.scalars(select(Person.data_version)))
     assert len(versions) == 2 and len(set(versions)) == 2 and all(len(v) == 32 for v in versions)
     engine.dispose()
+
+
+def test_within_one_page_a_version_is_read_once_and_a_change_forgets_it(
+    engine: Engine,
+) -> None:
+    write(engine, lambda session, owner: None)
+    with one_read_per_request():
+        first = version(engine, "me")
+        with engine.begin() as connection:  # a change this page did not make itself
+            connection.execute(update(Person).values(data_version="f" * 32))
+        assert version(engine, "me") == first  # read once for the whole page
+        write(engine, lambda s, owner: diary_store.save_day(s, owner, DayEntry(DAY, 2, 5)))
+        after_own_change = version(engine, "me")
+        assert after_own_change not in (first, "f" * 32)
+    assert version(engine, "me") == after_own_change  # outside a page: read every time
 
 
 # --- Kept answers -------------------------------------------------------------------------

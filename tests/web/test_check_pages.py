@@ -3,6 +3,7 @@ wrong input kept with a message, warning signs at once, and the result (urgent o
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -123,7 +124,7 @@ def test_a_whole_check_stores_the_result_only_at_the_end(client: TestClient) -> 
     assert asked[0] == "saddle_numbness" and "sitting_minutes" in asked
     stored = get_profile()[2]
     expected = check_service.result_as_json(check_service.run_check(answers))
-    assert stored == expected
+    assert stored == {**expected, "checked_on": dt.date.today().isoformat()}
     result = client.get("/check/result")
     assert result.status_code == 200
     text = result.text

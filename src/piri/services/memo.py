@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
-from piri.store.database import transaction
 from piri.store.versions import data_version
 
 T = TypeVar("T")
@@ -34,8 +33,7 @@ def kept(
     The version is read before computing, so a change that lands meanwhile makes the kept
     answer newer than its key, never older: the next call sees the new version and computes.
     """
-    with transaction(engine) as session:
-        version = data_version(session, person)
+    version = data_version(engine, person)
     if version is None:  # nobody of that name yet: nothing to key on
         return compute()
     key = (engine.url.render_as_string(hide_password=True), person, version, what, arguments)

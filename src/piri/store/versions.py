@@ -16,10 +16,12 @@ row whose first token cannot repeat an old one, whatever ids the database hands 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import Engine, bindparam, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from piri.store.models import Person
@@ -32,10 +34,46 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def data_version(session: Session, name: str) -> str | None:
-    """The person's current token; None when there is no such person yet."""
-    found: str | None = session.scalar(select(Person.data_version).where(Person.name == name))
+# Versions already read in this request (see one_read_per_request), by database and person.
+_read_in_request: ContextVar[dict[tuple[str, str], str | None] | None] = ContextVar(
+    "piri_versions_read_in_request", default=None
+)
+
+
+@contextmanager
+def one_read_per_request() -> Iterator[None]:
+    """Within the block each person's version is read from the database once: a page asks for
+    it for every answer it shows. Any change written meanwhile forgets what was read."""
+    token = _read_in_request.set({})
+    try:
+        yield
+    finally:
+        _read_in_request.reset(token)
+
+
+def data_version(engine: Engine, name: str) -> str | None:
+    """The person's current token; None when there is no such person yet.
+
+    Read on a plain connection (no ORM session): it is asked for on every page.
+    """
+    read = _read_in_request.get()
+    key = (engine.url.render_as_string(hide_password=True), name)
+    if read is not None and key in read:
+        return read[key]
+    with engine.connect() as connection:
+        found: str | None = connection.scalar(_VERSION_OF, {"name": name})
+    if read is not None:
+        read[key] = found
     return found
+
+
+_VERSION_OF = select(Person.data_version).where(Person.name == bindparam("name"))
+
+
+def _forget_what_was_read() -> None:
+    read = _read_in_request.get()
+    if read:
+        read.clear()
 
 
 def _changed_people(session: Session) -> set[int] | None:
@@ -65,6 +103,8 @@ def _changed_rows(session: Session) -> Iterable[Any]:
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     people = _changed_people(session)
+    if people != set():
+        _forget_what_was_read()
     statement = update(Person).values(data_version=new_token())
     if people is not None:
         if not people:
@@ -80,4 +120,5 @@ def _on_bulk_change(state: ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if table is None or table.name in UNVERSIONED_TABLES or table.name == Person.__tablename__:
         return
+    _forget_what_was_read()
     state.session.connection().execute(update(Person).values(data_version=new_token()))

@@ -13,8 +13,10 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from piri import __version__
+from piri.store.versions import one_read_per_request
 from piri.web import api_reference, errors, security
 from piri.web.api import ROUTERS as API_ROUTERS
 from piri.web.config import WebConfig
@@ -54,7 +56,23 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     security.install(app)
+    app.add_middleware(OneVersionReadPerPage)
     return app
+
+
+class OneVersionReadPerPage:
+    """A page (any GET) reads each person's data version once, however many of the answers
+    kept per version it shows (:func:`piri.store.versions.one_read_per_request`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        with one_read_per_request():
+            await self.app(scope, receive, send)
 
 
 def warm_up() -> None:
