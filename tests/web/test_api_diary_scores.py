@@ -400,3 +400,12 @@ def test_nobody_signed_in_gets_nothing(
         assert response.json()["code"] == "not_signed_in"
     assert len(diary_service.diary(person="ann")) == 1
     assert score_service.score_records(person="ann") == []
+
+
+def test_the_diary_list_is_exactly_the_documented_shape(client: TestClient) -> None:
+    from piri.web.api.diary import DiaryOut
+
+    client.put(f"/api/v1/diary/{TODAY}", json={"pain_now": 2, "worst_pain": 5, "notes": "ok"})
+    listed = client.get("/api/v1/diary").json()
+    assert DiaryOut.model_validate(listed).model_dump(mode="json") == listed
+    assert listed["entries"][0]["notes"] == "ok" and listed["since"] is None
