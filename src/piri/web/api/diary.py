@@ -8,6 +8,7 @@ own words (``piri.domain.diary.check_entry``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from piri.domain.diary import DayEntry
 from piri.services import diary as diary_service
+from piri.services.memo import kept
 from piri.web.errors import error
 from piri.web.identity import api_person
 
@@ -105,12 +107,22 @@ def list_days(since: str | None = None, person: str = Depends(api_person)) -> Di
         start = _parse(since)
         if start is None:
             return _bad_date("since", since)
-    entries = diary_service.diary(person=person, since=start)
     # Years of days: written straight to JSON (DiaryOut documents the shape), since building
-    # and checking a model for each day cost more than the rest of the request.
-    return JSONResponse(
-        {"since": start.isoformat() if start else None, "entries": [day_json(e) for e in entries]}
+    # and checking a model for each day cost more than the rest of the request, and kept
+    # until the diary changes.
+    body = kept(
+        diary_service.store(), person, "diary_json", start, lambda: _diary_json(person, start)
     )
+    return Response(body, media_type="application/json")
+
+
+def _diary_json(person: str, start: dt.date | None) -> bytes:
+    entries = diary_service.diary(person=person, since=start)
+    document = {
+        "since": start.isoformat() if start else None,
+        "entries": [day_json(e) for e in entries],
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def day_json(entry: DayEntry) -> dict[str, Any]:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from piri.domain.outcomes import (
     LEFS_MAX,
@@ -26,6 +29,8 @@ from piri.domain.outcomes import (
     PSFS_MID_SMALL,
 )
 from piri.domain.trends import WeeklySeries, summary
+from piri.services.diary import store
+from piri.services.memo import kept
 from piri.services.progress import ProgressDetail, progress_detail
 from piri.web import charts
 from piri.web.errors import error
@@ -58,6 +63,11 @@ class ChartView:
     rows: list[list[str]] = field(default_factory=list)
     empty: str = ""  # what to do to fill the chart, when there is nothing yet
     link: Link | None = None  # where to do it, or where to read more
+
+    @cached_property
+    def spec_json(self) -> Markup:
+        """The spec as the page embeds it (what Jinja's tojson writes), made once per view."""
+        return htmlsafe_json_dumps(self.spec)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +136,18 @@ def pain_band(first: float) -> charts.Band:
 
 def score_band(first: float, step: float, top: float) -> charts.Band:
     return charts.Band(first, max(0.0, first - step), min(top, first + step))
+
+
+def kept_progress_view(person: str, detail: ProgressDetail, period: str) -> ProgressView:
+    """``progress_view``, kept until the person's data changes: the page and the API ask for
+    the same charts again and again. Shared between callers: read only."""
+    return kept(
+        store(),
+        person,
+        "progress_view",
+        (period, dt.date.today()),
+        lambda: progress_view(detail, period),
+    )
 
 
 def progress_view(detail: ProgressDetail, period: str) -> ProgressView:
@@ -385,7 +407,7 @@ def progress_charts(
         period = parse_period(weeks, len(detail.progress.series[0].weeks))
     except PeriodError as problem:
         return error(422, "invalid_input", str(problem), field="weeks")
-    view = progress_view(detail, period)
+    view = kept_progress_view(person, detail, period)
     return {
         "summary": view.summary,
         "period": view.period,

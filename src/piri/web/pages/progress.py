@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from piri.services.progress import progress_detail
-from piri.web.api.progress import PERIODS, PeriodError, parse_period, progress_view
+from piri.web.api.progress import PERIODS, PeriodError, kept_progress_view, parse_period
 from piri.web.identity import page_person
 from piri.web.templating import render
 
@@ -35,7 +35,7 @@ def progress_page(
         "progress/index.html",
         status_code=status,
         title="Progress",
-        view=progress_view(detail, period),
+        view=kept_progress_view(person, detail, period),
         periods=PERIODS,
         problem=problem,
     )
