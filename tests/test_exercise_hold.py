@@ -10,6 +10,7 @@ from piri.content.check_models import Urgency
 from piri.domain.exercise_hold import (
     CHECKED_ON,
     check_reminder,
+    cleared_reminder,
     exercise_hold,
     seen_by_professional,
 )
@@ -66,3 +67,20 @@ def test_a_damaged_stored_result_holds_nothing_rather_than_failing() -> None:
     assert check_reminder({"urgency": "no such level"}) is None
     odd = check_reminder({"urgency": "urgent", "red_flags": ["not a flag"], CHECKED_ON: "x"})
     assert odd is not None and odd.signs == () and odd.checked_on is None
+
+
+def test_what_was_cleared_is_read_back_from_the_stored_result() -> None:
+    held = stored(saddle_numbness=True)
+    assert cleared_reminder(held) is None and cleared_reminder(None) is None
+    cleared = cleared_reminder(seen_by_professional(held, DAY + dt.timedelta(days=2)))
+    assert cleared is not None and cleared.seen_on == dt.date(2026, 12, 2)
+    assert cleared.reminder == exercise_hold(held)
+    # Marked, but with a day Piri cannot read, or on a result that asked for nothing.
+    assert cleared_reminder({**held, "seen_by_professional_on": "x"}) is None
+    assert cleared_reminder(seen_by_professional(stored(), DAY)) is None
+
+
+def test_only_a_real_day_in_the_seen_mark_clears_the_hold() -> None:
+    held = stored(saddle_numbness=True)
+    assert exercise_hold({**held, "seen_by_professional_on": "yes"}) is not None
+    assert exercise_hold({**held, "seen_by_professional_on": 1}) is not None

@@ -174,6 +174,14 @@ def check(
         Path | None,
         typer.Option(help="With --self-test: write its pictures into this directory."),
     ] = None,
+    seen_by_professional: Annotated[
+        bool,
+        typer.Option(
+            "--seen-by-professional",
+            help="A professional has seen you since your latest check (and, after an urgent "
+            "result, said you may exercise): the hold on your sessions, or the reminder, ends.",
+        ),
+    ] = False,
 ) -> None:
     """The symptom check: warning signs first, then which buttock-pain pattern fits."""
     chosen = [
@@ -183,6 +191,7 @@ def check(
             ("--questions", questions),
             ("--evaluate", evaluate),
             ("--self-test", self_test),
+            ("--seen-by-professional", seen_by_professional),
         )
         if value
     ]
@@ -200,6 +209,8 @@ def check(
         _run(lambda: commands.run_evaluation(evaluate))
     if self_test is not None:
         _run(lambda: commands.print_self_test(self_test, svg))
+    if seen_by_professional:
+        _run(commands.run_seen_by_professional)
     _run(commands.run_interactive)
 
 

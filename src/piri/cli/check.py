@@ -1,4 +1,5 @@
-"""``piri check``: the symptom check in the terminal, from a file, or over a set of vignettes."""
+"""``piri check``: the symptom check in the terminal, from a file, or over a set of vignettes;
+and the hold or reminder its latest result puts before every exercise session."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from piri.cli.output import (
     EXIT_BAD_INPUT,
+    EXIT_ON_HOLD,
     print_not_found,
     print_safety_notice,
     stderr,
@@ -19,6 +22,7 @@ from piri.cli.output import (
 from piri.content.check_models import AnswerValue, Likelihood, Question, QuestionType, Urgency
 from piri.domain.answers import AnswerError, Answers, asked_questions, parse_typed_answer
 from piri.domain.evaluation import Evaluation
+from piri.domain.exercise_hold import CheckReminder
 from piri.domain.triage import CheckResult, RaisedFlag
 from piri.services.check import (
     InputFileError,
@@ -34,6 +38,10 @@ from piri.services.check import (
 from piri.services.library import NotFoundError
 
 EXIT_STOPPED = 130  # as a shell reports a program ended by Ctrl-C
+SAY_SEEN = (
+    "When a professional has seen you since this check and said you may exercise:\n"
+    "  piri check --seen-by-professional"
+)
 
 URGENCY_STYLE = {
     Urgency.EMERGENCY: ("EMERGENCY", "bold white on red"),
@@ -285,6 +293,73 @@ def _answer_text(value: AnswerValue) -> str:
     if isinstance(value, list):
         return ", ".join(value) or "none"
     return str(value)
+
+
+# --- the hold on the sessions, or the reminder ----------------------------------------------
+
+
+def print_check_reminder(console: Console, reminder: CheckReminder) -> None:
+    """The latest check's hold (a red panel) or reminder, before anything else is shown."""
+    label, style = URGENCY_STYLE[reminder.urgency]
+    body = Text()
+    body.append(reminder.action + "\n", style="bold")
+    when = f"of {reminder.checked_on:%A %d %B %Y}" if reminder.checked_on else "(the latest)"
+    if reminder.signs:
+        body.append(f"Your symptom check {when} found:\n")
+        for sign in reminder.signs:
+            body.append(f"  - {sign}\n")
+    else:
+        body.append(f"Your symptom check {when} says to see a professional.\n")
+    body.append(reminder.what_it_means + "\n", style="bold")
+    body.append("Take the check again if something has changed: piri check\n", style="dim")
+    if reminder.holds_exercise:
+        body.append(SAY_SEEN, style="dim")
+    else:
+        body.append(
+            "When you have seen a professional about it:\n  piri check --seen-by-professional",
+            style="dim",
+        )
+    title = "Exercise sessions wait for a professional" if reminder.holds_exercise else "Reminder"
+    console.print(
+        Panel(
+            body,
+            title=f"[{style}] {label} [/] {title}",
+            title_align="left",
+            border_style="red" if reminder.holds_exercise else "yellow",
+        )
+    )
+
+
+def print_hold(reminder: CheckReminder) -> int:
+    """What 'piri today' and 'piri session' do while a hold lasts: show it, play nothing."""
+    print_check_reminder(stdout(), reminder)
+    return EXIT_ON_HOLD
+
+
+def run_seen_by_professional() -> int:
+    """``piri check --seen-by-professional``: end the hold or the reminder, and say which."""
+    from piri.services.program import NothingToClearError, record_seen_by_professional
+
+    try:
+        cleared = record_seen_by_professional()
+    except NothingToClearError as error:
+        stderr().print(f"[bold red]Error:[/] {error}")
+        return EXIT_BAD_INPUT
+    check = "your symptom check"
+    if cleared.checked_on:
+        check += f" of {cleared.checked_on:%A %d %B %Y}"
+    label, _style = URGENCY_STYLE[cleared.urgency]
+    console = stdout()
+    console.print(f"Saved: a professional has seen you since {check} ({label.lower()}).")
+    console.print(f"It asked: {cleared.action}")
+    if cleared.signs:
+        console.print("Because of: " + "; ".join(cleared.signs) + ".")
+    if cleared.holds_exercise:
+        console.print("Your exercise sessions are offered again: piri today")
+    console.print(
+        "If a warning sign comes back, or something new starts, take the check again: piri check"
+    )
+    return 0
 
 
 # --- evaluation ----------------------------------------------------------------------------------

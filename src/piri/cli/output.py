@@ -9,9 +9,11 @@ from rich.text import Text
 from piri.content.loader import ContentError, library
 from piri.services.library import InvalidChoiceError, NotFoundError
 
-# Exit codes: 2 for a wrong input (as Typer uses for bad options), 3 for broken content.
+# Exit codes: 2 for a wrong input (as Typer uses for bad options), 3 for broken content,
+# 4 when the latest symptom check holds the exercise sessions until a professional has looked.
 EXIT_BAD_INPUT = 2
 EXIT_BROKEN_CONTENT = 3
+EXIT_ON_HOLD = 4
 
 
 def stdout() -> Console:

@@ -1,4 +1,8 @@
-"""``piri profile``, ``piri plan`` and ``piri today``: the personal program in the terminal."""
+"""``piri profile``, ``piri plan`` and ``piri today``: the personal program in the terminal.
+
+The latest symptom check comes first: after an urgent or emergency result ``piri today``
+shows the hold and plays nothing (exit 4), and ``piri plan`` shows it above the plan.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +25,12 @@ from piri.services.program import (
     NothingToScoreError,
     ProfileError,
     Week,
+    check_reminder_for,
+    exercise_on_hold,
     get_profile,
     record_morning,
     record_session,
+    reminder_as_json,
     this_week,
     today_plan,
     update_profile,
@@ -80,12 +87,26 @@ def run_profile(changes: dict[str, Any], output: str) -> int:
 # --- plan ------------------------------------------------------------------------------------
 
 
+PLAN_WAITS = (
+    "Your plan waits for the professional: its sessions start again once a professional has "
+    "seen you and said you may exercise."
+)
+
+
 def run_plan(output: str) -> int:
+    from piri.cli.check import print_check_reminder
+
+    reminder = check_reminder_for()
     week = this_week()
     if output == "json":
-        print(json.dumps(week_as_json(week), indent=2))
+        document = {"check_reminder": reminder_as_json(reminder), **week_as_json(week)}
+        print(json.dumps(document, indent=2))
         return 0
     console = stdout()
+    if reminder is not None:
+        print_check_reminder(console, reminder)
+        if reminder.holds_exercise:
+            console.print(f"[bold red]{PLAN_WAITS}[/]\n")
     phase = week.phase
     console.rule(f"[bold]Phase: {phase.name}[/] (since {week.since:%d %B %Y})")
     console.print(phase.purpose)
@@ -175,7 +196,12 @@ def run_today(
     output: str,
 ) -> int:
     if morning is not None:
-        return _run_morning(morning, usual, output)
+        return _run_morning(morning, usual, output)  # a session already done is still scored
+    hold = exercise_on_hold()
+    if hold is not None:
+        from piri.cli.check import print_hold
+
+        return print_hold(hold)
     week, day = today_plan()
     if day.rest_day:
         stdout().print(

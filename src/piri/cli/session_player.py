@@ -114,6 +114,13 @@ class Player:
 
 
 def run_session_command(routine_id: str | None, *, pace: float, side: str | None) -> int:
+    from piri.services.program import exercise_on_hold
+
+    hold = exercise_on_hold()
+    if hold is not None:  # before anything else, as on the web: every session waits
+        from piri.cli.check import print_hold
+
+        return print_hold(hold)
     if routine_id is None:
         print_routines(stdout())
         return 0

@@ -53,7 +53,7 @@ class CheckReminder:
 
 def check_reminder(result: Mapping[str, Any] | None) -> CheckReminder | None:
     """The hold or reminder the stored result calls for; None when it calls for neither."""
-    if not result or result.get(SEEN_ON):
+    if not result or _day(result.get(SEEN_ON)) is not None:  # only a real day clears it
         return None
     try:
         urgency = Urgency(result.get("urgency", Urgency.SELF_CARE.value))
@@ -85,6 +85,26 @@ def exercise_hold(result: Mapping[str, Any] | None) -> CheckReminder | None:
 def seen_by_professional(result: Mapping[str, Any], day: dt.date) -> dict[str, Any]:
     """The stored result, marked as cleared by a professional on ``day``."""
     return {**result, SEEN_ON: day.isoformat()}
+
+
+@dataclass(frozen=True)
+class Cleared:
+    """A hold or reminder the runner has marked as seen by a professional, and the day."""
+
+    reminder: CheckReminder
+    seen_on: dt.date
+
+
+def cleared_reminder(result: Mapping[str, Any] | None) -> Cleared | None:
+    """What the stored result held or reminded of before the runner said a professional had
+    seen them, and the day they said so; None when they have not (or it called for neither)."""
+    if not result:
+        return None
+    seen_on = _day(result.get(SEEN_ON))
+    if seen_on is None:
+        return None
+    reminder = check_reminder({key: value for key, value in result.items() if key != SEEN_ON})
+    return None if reminder is None else Cleared(reminder, seen_on)
 
 
 def _day(value: object) -> dt.date | None:

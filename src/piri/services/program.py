@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from piri.content.loader import library
 from piri.content.models import Equipment, Phase
 from piri.content.program_models import ProgramPhase
-from piri.domain.exercise_hold import CheckReminder, check_reminder, seen_by_professional
+from piri.domain.exercise_hold import (
+    CheckReminder,
+    Cleared,
+    check_reminder,
+    cleared_reminder,
+    seen_by_professional,
+)
 from piri.domain.program import (
     DayPlan,
     PhaseDecision,
@@ -146,6 +152,35 @@ def check_reminder_for(person: str = LOCAL_PERSON) -> CheckReminder | None:
 def _check_reminder(person: str) -> CheckReminder | None:
     _profile, _phase, last_check = get_profile(person)
     return check_reminder(last_check)
+
+
+def reminder_as_json(reminder: CheckReminder | None) -> dict[str, Any] | None:
+    """The hold or reminder as JSON (the API's ``check_reminder``, ``piri plan --format
+    json``); None when there is none."""
+    if reminder is None:
+        return None
+    return {
+        "urgency": reminder.urgency.value,
+        "holds_exercise": reminder.holds_exercise,
+        "stops_running": reminder.stops_running,
+        "action": reminder.action,
+        "signs": list(reminder.signs),
+        "checked_on": reminder.checked_on.isoformat() if reminder.checked_on else None,
+        "what_it_means": reminder.what_it_means,
+    }
+
+
+def exercise_on_hold(person: str = LOCAL_PERSON) -> CheckReminder | None:
+    """The hold on the exercise sessions, when the latest check calls for one; else None."""
+    reminder = check_reminder_for(person)
+    return reminder if reminder is not None and reminder.holds_exercise else None
+
+
+def cleared_check_for(person: str = LOCAL_PERSON) -> Cleared | None:
+    """The hold or reminder the runner marked as seen by a professional, and the day; None
+    when the latest check is not marked so (a newer check replaces the mark)."""
+    _profile, _phase, last_check = get_profile(person)
+    return cleared_reminder(last_check)
 
 
 def record_seen_by_professional(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from piri.services import check as check_service
+from piri.services.program import (
+    NothingToClearError,
+    record_seen_by_professional,
+    reminder_as_json,
+)
+from piri.web.errors import error
 from piri.web.identity import api_person
 
 router = APIRouter(tags=["check"])
@@ -40,3 +47,25 @@ def evaluate(
         return check_service.result_as_json(result)
     response.headers["Location"] = "/api/v1/check/latest"
     return check_service.remember_result(result, person)
+
+
+@router.post(
+    "/check/seen-by-professional",
+    responses={
+        401: {"description": "Not signed in (multi-user mode): `code` `not_signed_in`."},
+        409: {"description": "Nothing to clear: `code` `nothing_to_clear`"},
+    },
+)
+def seen_by_professional(person: str = Depends(api_person)) -> Any:
+    """A professional has seen you since your latest symptom check (and, after an urgent or
+    emergency result, said you may exercise), as ``piri check --seen-by-professional`` and
+    the Today page record it: the hold on the sessions, or the reminder, ends. Answers what
+    was cleared (``cleared``, as ``check_reminder`` in ``GET /today``) and the day. The
+    result itself is kept; a newer check that finds the sign again holds the sessions again.
+    """
+    today = dt.date.today()
+    try:
+        cleared = record_seen_by_professional(person, today)
+    except NothingToClearError as exc:
+        return error(409, "nothing_to_clear", str(exc))
+    return {"cleared": reminder_as_json(cleared), "seen_by_professional_on": today.isoformat()}

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from piri import __version__
 from piri.content.loader import library
 from piri.content.models import Source
+from piri.domain.exercise_hold import CheckReminder
 from piri.domain.session import SessionPlan, SessionStep, StepKind
 from piri.services import sessions as played
 from piri.services.figures import figure_pictures
@@ -26,9 +27,12 @@ from piri.services.program import (
     ExerciseDone,
     NothingToScoreError,
     Week,
+    check_reminder_for,
+    exercise_on_hold,
     get_profile,
     profile_started,
     record_morning,
+    reminder_as_json,
     this_week,
 )
 from piri.services.sessions import SessionEntry, SessionLogError, plan_for_today, plan_routine
@@ -49,6 +53,38 @@ AFTER_SAVING = (
 
 def profile_needed() -> JSONResponse:
     return error(409, "profile_needed", PROFILE_NEEDED)
+
+
+# --- the latest symptom check, before anything else ---------------------------------------------
+
+SAY_SEEN = (
+    "When a professional has seen you since this check and said you may exercise, say so "
+    "(POST /api/v1/check/seen-by-professional, 'piri check --seen-by-professional', or the "
+    "Today page)."
+)
+
+
+def hold_message(reminder: CheckReminder) -> str:
+    """Why no session is offered, in the runner's words."""
+    return f"{reminder.action} {reminder.what_it_means} {SAY_SEEN}"
+
+
+class ExerciseOnHoldError(LookupError):
+    """The latest symptom check holds the exercise sessions until a professional has seen
+    the runner."""
+
+    def __init__(self, reminder: CheckReminder) -> None:
+        super().__init__(hold_message(reminder))
+        self.reminder = reminder
+
+
+def exercise_on_hold_error(reminder: CheckReminder) -> JSONResponse:
+    return error(
+        409,
+        "exercise_on_hold",
+        hold_message(reminder),
+        check_reminder=reminder_as_json(reminder),
+    )
 
 
 # --- the session plan the player runs -----------------------------------------------------------
@@ -147,9 +183,13 @@ class RestDayError(LookupError):
 def session_plan(routine_id: str, person: str, side: str | None = None) -> dict[str, Any]:
     """The plan document of a library routine, or of today's planned session ("today").
 
-    Raises NotFoundError / InvalidChoiceError (unknown routine or side),
-    ProfileNeededError and RestDayError. An empty ``side`` is no side, as on the page.
+    Raises ExerciseOnHoldError first (the latest symptom check holds every session), then
+    NotFoundError / InvalidChoiceError (unknown routine or side), ProfileNeededError and
+    RestDayError. An empty ``side`` is no side, as on the page.
     """
+    hold = exercise_on_hold(person)
+    if hold is not None:
+        raise ExerciseOnHoldError(hold)
     side = side or None
     if routine_id == played.TODAY_ROUTINE:
         if not profile_started(person):
@@ -168,7 +208,16 @@ def session_plan(routine_id: str, person: str, side: str | None = None) -> dict[
     return plan_document(plan, routine.id, routine.before_you_start, routine.sources)
 
 
-@router.get("/sessions/plan/{routine_id}")
+@router.get(
+    "/sessions/plan/{routine_id}",
+    responses={
+        409: {
+            "description": "No session now: `code` `exercise_on_hold` (the latest symptom "
+            "check holds the sessions until a professional has seen you; `check_reminder` "
+            "says why), `profile_needed` or `rest_day`"
+        }
+    },
+)
 def get_session_plan(
     routine_id: str,
     side: Annotated[str | None, Query(description="Your painful side: left or right.")] = None,
@@ -176,9 +225,12 @@ def get_session_plan(
 ) -> Any:
     """The steps of a guided session, for a player: ``today`` (today's planned session) or a
     routine (``relief``, ``strength``, ``article``). Holds, reps, rests and switch-sides with
-    their seconds, each exercise's cues and pictures."""
+    their seconds, each exercise's cues and pictures. After an urgent or emergency symptom
+    check, every session waits for a professional: 409 ``exercise_on_hold``."""
     try:
         return session_plan(routine_id, person, side)
+    except ExerciseOnHoldError as exc:
+        return exercise_on_hold_error(exc.reminder)
     except ProfileNeededError:
         return profile_needed()
     except RestDayError as exc:
@@ -254,7 +306,9 @@ def entry_document(entry: SessionEntry) -> dict[str, Any]:
 def save_session(body: PlayedSession, person: str = Depends(api_person)) -> Any:
     """Store a played session: each exercise's status and the pain during and right after.
     The doses change only after the next-morning pain (``POST /today/morning``). The same
-    result sent twice (a retry) is stored once: the answer then has ``created: false``."""
+    result sent twice (a retry) is stored once: the answer then has ``created: false``. A
+    session already done is saved even while a symptom check holds the sessions: nothing
+    you did is lost."""
     if body.routine == played.TODAY_ROUTINE and not profile_started(person):
         return profile_needed()
     done = [
@@ -351,27 +405,31 @@ def _day_items(week: Week, weekday: int) -> list[dict[str, Any]]:
 
 
 def today_document(person: str, today: dt.date | None = None) -> dict[str, Any]:
-    """Today's session, what was done today, the check-in waiting and the week at a glance."""
+    """The latest check's hold or reminder first, then today's session (none while a hold
+    lasts), what was done today, the check-in waiting and the week at a glance."""
     today = today or dt.date.today()
+    reminder = check_reminder_for(person)
+    holds = reminder is not None and reminder.holds_exercise
     week = this_week(person, today)
     day = week.days[today.weekday()]
     sessions = played.week_of_sessions(person, today)
     waiting = sessions.waiting
     done_today = [entry_document(e) for e in sessions.sessions if e.day == today]
     return {
+        "check_reminder": reminder_as_json(reminder),
         "date": today.isoformat(),
         "weekday": played.WEEKDAYS[today.weekday()],
         "phase": week.phase.id.value,
         "phase_name": week.phase.name,
         "rest_day": day.rest_day,
         "session": None
-        if day.rest_day
+        if day.rest_day or holds
         else {
             "minutes": day.minutes,
             "exercises": _day_items(week, today.weekday()),
             "done": any(e["planned_day"] for e in done_today),
         },
-        "next_session": _next_session(week, today),
+        "next_session": None if holds else _next_session(week, today),
         "done_today": done_today,
         "waiting_for_morning": entry_document(waiting) if waiting else None,
         "week": [
@@ -405,7 +463,13 @@ def _next_session(week: Week, today: dt.date) -> dict[str, Any] | None:
 @router.get("/today")
 def today(person: str = Depends(api_person)) -> Any:
     """Today (``piri today``): the planned session or a rest day, sessions done today, the
-    session waiting for its next-morning pain, and this week day by day."""
+    session waiting for its next-morning pain, and this week day by day.
+
+    ``check_reminder`` is what the latest symptom check asks first, or null: ``urgency``,
+    ``holds_exercise`` (true after an urgent or emergency result: no session is offered until
+    a professional has seen you; ``POST /check/seen-by-professional`` says they have),
+    ``stops_running``, ``action``, ``signs``, ``checked_on`` and ``what_it_means``.
+    While it holds, ``session`` and ``next_session`` are null."""
     if not profile_started(person):
         return profile_needed()
     return today_document(person)
@@ -425,6 +489,7 @@ def plan_overview(person: str, today: dt.date | None = None) -> dict[str, Any]:
     order = [p.id for p in content.program.phases]
     current = order.index(week.phase.id)
     return {
+        "check_reminder": reminder_as_json(check_reminder_for(person)),
         "phase": week.phase.id.value,
         "phase_since": week.since.isoformat(),
         "phases": [
@@ -481,7 +546,13 @@ def plan_overview(person: str, today: dt.date | None = None) -> dict[str, Any]:
 @router.get("/plan")
 def plan(person: str = Depends(api_person)) -> Any:
     """The program (``piri plan``): the phases with the current one marked, what moves it on,
-    this week's sessions within your minutes and equipment, and the latest dose decisions."""
+    this week's sessions within your minutes and equipment, and the latest dose decisions.
+
+    ``check_reminder`` is what the latest symptom check asks first, or null: ``urgency``,
+    ``holds_exercise`` (true after an urgent or emergency result: no session is offered until
+    a professional has seen you; ``POST /check/seen-by-professional`` says they have),
+    ``stops_running``, ``action``, ``signs``, ``checked_on`` and ``what_it_means``.
+    While it holds, the plan waits for the professional."""
     if not profile_started(person):
         return profile_needed()
     return plan_overview(person)

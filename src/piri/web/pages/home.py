@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from piri.domain.exercise_hold import exercise_hold
 from piri.services.program import get_profile, profile_started
 from piri.web.identity import page_person
 from piri.web.templating import render
@@ -38,8 +39,9 @@ class Onboarding:
 
     @property
     def urgent(self) -> bool:
-        """The last check said to get help now: no exercises until a professional has looked."""
-        return self.last_check is not None and self.last_check.get("urgency") in URGENT
+        """The last check said to get help now: no exercises until a professional has looked
+        (and the runner has said so: then the hold is over, and so is this)."""
+        return exercise_hold(self.last_check) is not None
 
     @property
     def step(self) -> int:

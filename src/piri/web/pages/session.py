@@ -4,6 +4,9 @@ The page carries the whole session plan as a JSON data block; ``static/js/player
 it in the browser (timers, speech, beeps, wake lock) and saves the result through
 ``POST /api/v1/sessions``, keeping it on the device while the connection is down. Without
 JavaScript the page is a readable list of the session's steps.
+
+After an urgent or emergency symptom check every session waits for a professional: the page
+shows the hold instead of the player (no Start button, no player script).
 """
 
 from __future__ import annotations
@@ -17,16 +20,40 @@ from piri.domain.progression import PAIN_ACCEPTABLE_MAX, PAIN_SAFE_MAX
 from piri.services.library import list_routines
 from piri.services.program import profile_started
 from piri.services.sessions import TODAY_ROUTINE
-from piri.web.api.program import ProfileNeededError, RestDayError, session_plan
+from piri.web.api.program import (
+    ExerciseOnHoldError,
+    ProfileNeededError,
+    RestDayError,
+    session_plan,
+)
 from piri.web.identity import page_person
+from piri.web.pages.today import reminder_context
 from piri.web.templating import render
 
 router = APIRouter()
+
+SESSIONS_WAIT = (
+    "Every session, the guided routines included, waits until then: Piri offers no exercise "
+    "while your symptom check asks you to be seen first."
+)
+
+
+def _on_hold(request: Request, person: str) -> HTMLResponse:
+    """The hold, in place of a session (200: the page is there, the session waits)."""
+    return render(
+        request,
+        "session/on_hold.html",
+        title="Sessions wait for a professional",
+        waits=SESSIONS_WAIT,
+        **reminder_context(person),
+    )
 
 
 @router.get("/session", response_class=HTMLResponse)
 def sessions_page(request: Request, person: str = Depends(page_person)) -> HTMLResponse:
     """The routines, as ``piri session`` lists them, and today's planned session."""
+    if reminder_context(person)["holds"]:
+        return _on_hold(request, person)
     return render(
         request,
         "session/index.html",
@@ -55,6 +82,8 @@ def player_page(
     side = side or None
     try:
         plan = session_plan(routine_id, person, side)
+    except ExerciseOnHoldError:
+        return _on_hold(request, person)
     except ProfileNeededError:
         return render(
             request, "session/unavailable.html", title="Today's session", reason="profile"

@@ -7,6 +7,12 @@ says why in sentences. Like the command, the check-in is not written to the diar
 The plain form (no JavaScript) is answered Post/Redirect/Get: a saved check-in sends the
 browser to ``/today?checked_in=1``, which reads the decisions back from the stored session,
 so reloading the page never sends the pain twice. htmx gets the fragment in one go.
+
+The latest symptom check comes before all of it (``check_reminder_for``): after an urgent or
+emergency result the page shows the hold first and offers no session, no Start link and no
+check-in until the runner says a professional has seen them (``POST /today/seen``, a ticked
+box, answered Post/Redirect/Get with ``/today?seen=1``); a "soon" result is a reminder above
+the usual page.
 """
 
 from __future__ import annotations
@@ -20,7 +26,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from piri.content.loader import library
 from piri.domain.values import whole_number
 from piri.services.library import list_routines
-from piri.services.program import NothingToScoreError, get_profile, profile_started
+from piri.services.program import (
+    NothingToClearError,
+    NothingToScoreError,
+    check_reminder_for,
+    cleared_check_for,
+    get_profile,
+    profile_started,
+    record_seen_by_professional,
+    reminder_as_json,
+)
 from piri.services.sessions import latest_decisions, phase_outlook
 from piri.web.api.program import morning_document, today_document
 from piri.web.identity import page_person
@@ -34,16 +49,50 @@ NOTHING_TO_SCORE = (
 )
 
 
+NOT_TICKED = (
+    "Tick the box to say that a professional has seen you since this check: Piri cannot know "
+    "it otherwise."
+)
+# The box on Today, by what the reminder asks.
+SEEN_LABELS = {
+    True: "A professional has seen me since this check and said I may exercise",
+    False: "I have seen a professional about this",
+}
+NOTHING_TO_CLEAR = (
+    "Your latest symptom check asks for no appointment, so there is nothing to mark as seen."
+)
+URGENCY_LABELS = {"emergency": "Emergency", "urgent": "Get seen today", "soon": "Within days"}
+
+
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def reminder_context(person: str) -> dict[str, Any]:
+    """What every page that offers exercise needs to show the latest check's hold first:
+    ``reminder`` (the API's ``check_reminder``, with its label and box), ``holds``."""
+    reminder = reminder_as_json(check_reminder_for(person))
+    if reminder is not None:
+        reminder = {
+            **reminder,
+            "label": URGENCY_LABELS.get(reminder["urgency"], reminder["urgency"]),
+            "seen_label": SEEN_LABELS[reminder["holds_exercise"]],
+        }
+    return {
+        "reminder": reminder,
+        "holds": bool(reminder and reminder["holds_exercise"]),
+        "date": _date,
+    }
+
+
 def _context(person: str) -> dict[str, Any]:
+    check = {**reminder_context(person), "seen_form": True, "seen_errors": {}, "cleared": None}
     if not profile_started(person):
-        return {"needs_profile": True, "routines": list_routines()}
+        return {"needs_profile": True, "routines": list_routines(), **check}
     today = today_document(person)
     waiting = today["waiting_for_morning"]
     return {
+        **check,
         "needs_profile": False,
         "today": today,
         "day": _date(today["date"]),
@@ -59,13 +108,52 @@ def _context(person: str) -> dict[str, Any]:
 
 @router.get("/today", response_class=HTMLResponse)
 def today_page(
-    request: Request, checked_in: str | None = None, person: str = Depends(page_person)
+    request: Request,
+    checked_in: str | None = None,
+    seen: str | None = None,
+    person: str = Depends(page_person),
 ) -> HTMLResponse:
-    """Today; ``?checked_in=1`` (after a plain-form check-in) also shows what it decided."""
+    """Today; ``?checked_in=1`` (after a plain-form check-in) also shows what it decided,
+    ``?seen=1`` (after the runner said a professional has seen them) what that cleared."""
     context = _context(person)
     if checked_in is not None:
         context["result"] = saved_check_in(person)
+    if seen is not None:
+        context["cleared"] = cleared_view(person)
     return render(request, "today/today.html", title="Today", person=person, **context)
+
+
+def cleared_view(person: str) -> dict[str, Any] | None:
+    """The hold or reminder the runner cleared, read back from the stored check."""
+    cleared = cleared_check_for(person)
+    if cleared is None:
+        return None
+    return {
+        "was_hold": cleared.reminder.holds_exercise,
+        "checked_on": cleared.reminder.checked_on,
+        "seen_on": cleared.seen_on,
+    }
+
+
+@router.post("/today/seen", response_class=HTMLResponse)
+async def seen_by_professional(request: Request, person: str = Depends(page_person)) -> Response:
+    """The box on Today: a professional has seen the runner since the latest check."""
+    form = await request.form()
+    nothing_to_clear = NOTHING_TO_CLEAR
+    if str(form.get("confirm") or "") == "yes":
+        try:
+            record_seen_by_professional(person)
+        except NothingToClearError as exc:
+            nothing_to_clear = str(exc)
+        else:
+            # Post/Redirect/Get: a reload of the page that follows sends nothing again.
+            return RedirectResponse("/today?seen=1", status_code=303)
+    page = _context(person)
+    if page["reminder"] is None:
+        page["nothing_to_clear"] = nothing_to_clear
+        return render(request, "today/today.html", status_code=409, title="Today", **page)
+    page["seen_errors"] = {"confirm": NOT_TICKED}
+    return render(request, "today/today.html", status_code=422, title="Today", **page)
 
 
 def saved_check_in(person: str) -> dict[str, Any] | None:
