@@ -24,6 +24,7 @@ from piri.content.models import (
     SafetyNotice,
 )
 from piri.content.program_models import Program
+from piri.content.return_to_run_models import ReturnToRunPlan
 from piri.content.questionnaire_models import ScaleQuestionnaire
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -100,6 +101,7 @@ class ContentLibrary:
     check_rules: CheckRules
     program: Program
     lefs: ScaleQuestionnaire
+    return_to_run: ReturnToRunPlan
 
     def section(self, section_id: str) -> KnowledgeSection | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -164,6 +166,7 @@ def load_library(data_dir: Path = DATA_DIR) -> ContentLibrary:
         ),
         program=load_program(data_dir / "program.toml", exercises),
         lefs=load_model(data_dir / "questionnaires" / "lefs.toml", ScaleQuestionnaire),
+        return_to_run=load_model(data_dir / "return_to_run.toml", ReturnToRunPlan),
     )
 
 

@@ -185,6 +185,42 @@ class ActivityRow(Base):
     rpe: Mapped[int | None] = mapped_column(Integer)  # effort 0-10, when the runner rated it
 
 
+class WalkRunRecord(Base):
+    """One run of the return-to-running plan as the runner reported it (one a day).
+
+    The verdicts are not stored: they follow from these reports and the plan's steps, in order
+    (``piri.domain.return_to_run.replay``).
+    """
+
+    __tablename__ = "walk_run"
+    __table_args__ = (
+        UniqueConstraint("person_id", "day", name="one_walk_run_a_day"),
+        CheckConstraint("pain_during BETWEEN 0 AND 10", name="walk_run_pain_during_0_10"),
+        CheckConstraint("pain_after BETWEEN 0 AND 10", name="walk_run_pain_after_0_10"),
+        CheckConstraint(
+            "pain_next_morning BETWEEN 0 AND 10", name="walk_run_pain_next_morning_0_10"
+        ),
+        CheckConstraint("usual_morning_pain BETWEEN 0 AND 10", name="walk_run_usual_0_10"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    step: Mapped[str] = mapped_column(String(40))  # the step id the run was planned as
+    planned_minutes: Mapped[int] = mapped_column(Integer)
+    pain_during: Mapped[int] = mapped_column(Integer)
+    pain_after: Mapped[int] = mapped_column(Integer)
+    pain_built: Mapped[bool] = mapped_column(Boolean, default=False)
+    limp: Mapped[bool] = mapped_column(Boolean, default=False)
+    finished: Mapped[bool] = mapped_column(Boolean, default=True)
+    pain_next_morning: Mapped[int | None] = mapped_column(Integer)
+    usual_morning_pain: Mapped[int | None] = mapped_column(Integer)
+    # The imported activity it was matched to: its file hash (or start time), which survives
+    # an export and import, unlike a row id.
+    activity_key: Mapped[str | None] = mapped_column(String(64))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
 class Account(Base):
     """A sign-in on a shared (multi-user) server, linked to the person whose data it opens.
 
@@ -240,3 +276,39 @@ class ApiToken(Base):
     last_used: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     account: Mapped[Account] = relationship(back_populates="api_tokens")
+
+
+class CalendarFeed(Base):
+    """A person's published calendar feed (multi-user mode): the address a calendar app
+    subscribes to carries a random token, of which only the SHA-256 is kept. One per person;
+    resetting it replaces the token, turning it off deletes the row. Never exported (it is a
+    secret), deleted with the person."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CalendarEntry(Base):
+    """What the last calendar export wrote for one entry (a day's session or run), so that
+    the next export gives a changed entry a higher SEQUENCE and a dropped one a cancellation
+    (piri.domain.calendar_plan.reconcile). Derived from the plan: not exported, deleted with
+    the person."""
+
+    __tablename__ = "calendar_entry"
+    __table_args__ = (UniqueConstraint("person_id", "key", name="one_calendar_entry_per_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))  # "2025-03-04-exercise", "hold"
+    day: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    modified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)

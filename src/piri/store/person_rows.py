@@ -15,6 +15,7 @@ from piri.store.models import (
     PrescriptionRow,
     Profile,
     SessionRecord,
+    WalkRunRecord,
 )
 
 # The person's tables other than the diary (which has its own checked path), by export key.
@@ -24,6 +25,7 @@ TABLES: dict[str, type[Base]] = {
     "prescriptions": PrescriptionRow,
     "outcome_scores": OutcomeScore,
     "activities": ActivityRow,
+    "walk_runs": WalkRunRecord,
 }
 NOT_EXPORTED = {"id", "person_id"}
 
