@@ -473,6 +473,25 @@ def export(
     _run(lambda: run_export(file))
 
 
+@app.command("calendar")
+def calendar_command(
+    file: Annotated[
+        Path, typer.Argument(help="Where to write the calendar (.ics); '-' writes it to stdout.")
+    ],
+    weeks: Annotated[int, typer.Option(min=1, max=12, help="How many weeks from today, 1-12.")] = 4,
+    exercise_time: Annotated[
+        str | None, typer.Option(help="Time of day of the exercise sessions (HH:MM; 18:00).")
+    ] = None,
+    run_time: Annotated[
+        str | None, typer.Option(help="Time of day of the runs (HH:MM; 07:00).")
+    ] = None,
+) -> None:
+    """Your sessions and runs as a calendar file, each with a reminder; export again to update."""
+    from piri.cli.calendar import run_calendar
+
+    _run(lambda: run_calendar(file, weeks, exercise_time, run_time))
+
+
 @app.command("import-data")
 def import_data(
     file: Annotated[Path, typer.Argument(help="A file written by 'piri export'.")],
@@ -524,6 +543,108 @@ def serve(
     app = create_app(config)
     warm_up()
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+run_plan_app = typer.Typer(
+    help="Back to running: the walk-run plan, each run and how it went, the next morning.",
+    invoke_without_command=True,
+)
+app.add_typer(run_plan_app, name="run-plan")
+
+
+@run_plan_app.callback()
+def run_plan_status(
+    context: typer.Context,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Where the walk-run plan stands: the start criteria, the step to do, the next days."""
+    if context.invoked_subcommand is None:
+        from piri.cli.return_to_run import run_status
+
+        _run(lambda: run_status(output.value))
+
+
+@run_plan_app.command("log")
+def run_plan_log(
+    pain_during: Annotated[
+        int, typer.Option(min=0, max=10, help="The highest pain during the run, 0-10.")
+    ],
+    pain_after: Annotated[int, typer.Option(min=0, max=10, help="Pain right after it, 0-10.")],
+    built: Annotated[bool, typer.Option("--built", help="The pain built up during the run.")] = (
+        False
+    ),
+    limp: Annotated[
+        bool, typer.Option("--limp", help="You limped or ran differently because of it.")
+    ] = False,
+    cut_short: Annotated[
+        bool, typer.Option("--cut-short", help="You stopped before the end of the session.")
+    ] = False,
+    next_morning: Annotated[
+        int | None,
+        typer.Option(min=0, max=10, help="The next morning's pain on waking, if known, 0-10."),
+    ] = None,
+    usual: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Your usual morning pain, 0-10.")
+    ] = None,
+    activity: Annotated[
+        str | None,
+        typer.Option(
+            help="'auto' to link the imported watch run of that day that fits the step, "
+            "or an activity key from 'piri runs --format json'."
+        ),
+    ] = None,
+    notes: Annotated[str, typer.Option(help="Anything worth remembering about the run.")] = "",
+    date: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD, today or yesterday (default today).")
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """Keep how a run of the plan went (the same day again replaces it), and see its verdict."""
+    from piri.cli.log import parse_day
+    from piri.cli.return_to_run import run_log
+    from piri.domain.diary import DiaryError
+
+    try:
+        day = parse_day(date)
+    except DiaryError as error:
+        raise typer.BadParameter(str(error), param_hint="--date") from None
+    _run(
+        lambda: run_log(
+            day,
+            pain_during,
+            pain_after,
+            built,
+            limp,
+            cut_short,
+            next_morning,
+            usual,
+            activity,
+            notes,
+            output.value,
+        )
+    )
+
+
+@run_plan_app.command("morning")
+def run_plan_morning(
+    pain: Annotated[
+        int, typer.Argument(min=0, max=10, help="Your pain on waking, the morning after a run.")
+    ],
+    usual: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Your usual morning pain, 0-10.")
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+) -> None:
+    """The next-morning pain after the last run of the plan: it decides whether the run counts."""
+    from piri.cli.return_to_run import run_morning
+
+    _run(lambda: run_morning(pain, usual, output.value))
 
 
 @app.command()

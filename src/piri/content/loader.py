@@ -24,8 +24,8 @@ from piri.content.models import (
     SafetyNotice,
 )
 from piri.content.program_models import Program
-from piri.content.return_to_run_models import ReturnToRunPlan
 from piri.content.questionnaire_models import ScaleQuestionnaire
+from piri.content.return_to_run_models import ReturnToRunPlan
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -115,9 +115,9 @@ def _walking(facts: ReadinessFacts) -> tuple[bool, str]:
 def _daily_life(facts: ReadinessFacts, today: dt.date) -> tuple[bool, str]:
     recent = [d for d in facts.diary if 0 <= (today - d.day).days < CALM_WINDOW_DAYS]
     if len(recent) < CALM_MIN_DAYS:
-        return False, (
-            f"{len(recent)} diary day(s) in the last week; Piri needs at least {CALM_MIN_DAYS}."
-        )
+        count = len(recent)
+        written = {0: "No diary day", 1: "One diary day"}.get(count, f"{count} diary days")
+        return False, f"{written} in the last week; Piri needs at least {CALM_MIN_DAYS}."
     worst = max(d.worst_pain for d in recent)
     if worst > CALM_WORST_PAIN:
         return False, (

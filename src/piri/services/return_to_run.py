@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -496,3 +497,113 @@ def verdict_label(verdict: Verdict) -> str:
         Verdict.STEP_BACK: "step back",
         Verdict.WAITING: "waiting for the next morning",
     }[verdict]
+
+
+# --- as JSON ------------------------------------------------------------------------------
+
+
+def judged_as_json(run: JudgedRun, plan: ReturnToRunPlan) -> dict[str, Any]:
+    report = run.report
+    return {
+        "date": report.day.isoformat(),
+        "step": plan.steps[run.step_index].id,
+        "step_number": run.step_index + 1,
+        "build": run.build,
+        "pain_during": report.pain_during,
+        "pain_after": report.pain_after,
+        "pain_built": report.pain_built,
+        "limp": report.limp,
+        "finished": report.finished,
+        "pain_next_morning": report.next_morning,
+        "usual_morning_pain": report.usual_morning,
+        "verdict": run.verdict.value,
+        "reason": run.reason,
+    }
+
+
+def step_as_json(step: WalkRunStep, number: int) -> dict[str, Any]:
+    return {
+        "id": step.id,
+        "number": number,
+        "name": step_name(step),
+        "run_minutes": step.run_minutes,
+        "walk_minutes": step.walk_minutes,
+        "cycles": step.cycles,
+        "minutes": step.minutes,
+        "surface": step.surface.value,
+        "strides": step.strides,
+        "instructions": step_instructions(step),
+        "sources": [{"title": s.title, "url": str(s.url)} for s in step.sources],
+    }
+
+
+def view_as_json(view: RunPlanView) -> dict[str, Any]:
+    """The plan as JSON: the API's ``/api/v1/return-to-run`` and ``piri run-plan --format
+    json`` give this document."""
+    plan = view.plan
+    build = view.build
+    offer = view.imported_offer
+    return {
+        "date": view.today.isoformat(),
+        "ready": view.ready,
+        "started": view.started,
+        "paused": view.paused,
+        "finished_on": (
+            view.state.finished_on.isoformat() if view.state.finished_on is not None else None
+        ),
+        "criteria": [
+            {"id": c.id, "name": c.name, "met": c.met, "detail": c.detail} for c in view.criteria
+        ],
+        "step": step_as_json(view.step, view.step_number) if view.step is not None else None,
+        "steps_total": len(plan.steps),
+        "sessions_at_step": view.state.sessions_at_step,
+        "sessions_per_step": SESSIONS_PER_STEP,
+        "next_days": [day.isoformat() for day in view.next_days],
+        "imported_offer": (
+            None
+            if offer is None
+            else {"activity": offer.key, "date": offer.day.isoformat(), "minutes": offer.minutes}
+        ),
+        "rules": view.rules,
+        "runs": [judged_as_json(run, plan) for run in view.state.history],
+        "build": (
+            None
+            if build is None
+            else {
+                "purpose": build.purpose,
+                "usual_weekly_minutes": build.usual_minutes,
+                "back_to_usual": build.back_to_usual,
+                "minutes_this_week": round(build.minutes_this_week, 1),
+                "this_week": build.this_week.number if build.this_week else None,
+                "weeks": [
+                    {
+                        "number": w.number,
+                        "start": w.start.isoformat(),
+                        "target_minutes": w.target_minutes,
+                        "lighter": w.lighter,
+                        "longest_run_minutes": w.longest_run_minutes,
+                    }
+                    for w in build.weeks
+                ],
+            }
+        ),
+        "long_run_flags": [
+            {
+                "date": f.day.isoformat(),
+                "minutes": round(f.minutes, 1),
+                "longest_before": round(f.longest_before, 1),
+                "band": f.band.value,
+                "message": f.message,
+            }
+            for f in view.long_run_flags
+        ],
+        "sources": plan_sources(plan),
+    }
+
+
+def plan_sources(plan: ReturnToRunPlan) -> list[dict[str, str]]:
+    """The sources of the start criteria and the build, each once."""
+    found: dict[str, str] = {}
+    for source in [*(s for c in plan.criteria for s in c.sources), *plan.build.sources]:
+        found.setdefault(str(source.url), source.title)
+    return [{"title": title, "url": url} for url, title in found.items()]
