@@ -16,7 +16,13 @@ from enum import StrEnum
 
 from piri.content.return_to_run_models import ReturnToRunPlan, Surface, WalkRunStep
 from piri.domain.diary import DayEntry
-from piri.domain.load import SPIKE_BAND_LABELS, SPIKE_WINDOW_DAYS, SpikeBand, spike_band
+from piri.domain.load import (
+    SPIKE_BAND_LABELS,
+    SPIKE_LOW_PCT,
+    SPIKE_WINDOW_DAYS,
+    SpikeBand,
+    spike_band,
+)
 from piri.domain.progression import MORNING_RISE_STEP_BACK, PAIN_SAFE_MAX
 
 # Pain during and right after a run stays mild: "ideally 3/10 or less" and never building
@@ -54,6 +60,8 @@ BUILD_WEEKLY_RISE_PCT = 10
 BUILD_LIGHTER_EVERY = 4
 BUILD_LIGHTER_PCT = 80
 BUILD_ROUND_MINUTES = 5
+# Weeks wholly inside the 30 days before any run of a week: the three before it.
+SPIKE_SAFE_WEEKS = 3
 # The usual weekly running before the pain: the best 4-week average of the 26 weeks before the
 # plan started, from imported runs (derived).
 USUAL_VOLUME_WEEKS = 26
@@ -271,21 +279,24 @@ def replay(plan: ReturnToRunPlan, reports: Sequence[RunReport]) -> PlanState:
         verdict, why = judge_run(report, final)
         building = finished_on is not None
         step = min(index, len(steps) - 1)
+        # Each reason is one sentence that names what comes next.
         if verdict is Verdict.COUNTS and not building:
             count += 1
             if count >= SESSIONS_PER_STEP:
                 index, count = index + 1, 0
                 if index == len(steps):
                     finished_on = report.day
-                    reason = f"Counted: {why}. The walk-run plan is done: on to the build."
+                    reason = f"Counted: {why}; the walk-run plan is done, so on to the build."
                 else:
-                    reason = f"Counted: {why}. Two done: on to {step_name(steps[index])}."
+                    reason = f"Counted: {why}; two done, so on to {step_name(steps[index])}."
             else:
-                reason = f"Counted: {why}. Once more at this step before the next."
+                reason = f"Counted: {why}; {step_name(steps[index])} once more, then the next."
         elif verdict is Verdict.COUNTS:
             reason = f"Within the rules: {why}."
+        elif verdict is Verdict.REPEAT and building:
+            reason = f"Keep the build where it is for now: {why}."
         elif verdict is Verdict.REPEAT:
-            reason = f"Repeat this step: {why}."
+            reason = f"Repeat {step_name(steps[step])}: {why}."
         elif verdict is Verdict.STEP_BACK:
             if building:
                 index, count, finished_on = len(steps) - 1, 0, None
@@ -431,7 +442,11 @@ def build_weeks(
     each week, every 4th week 20% lighter, up to the usual weekly running when it is known."""
     start = finished_on - dt.timedelta(days=finished_on.weekday()) + dt.timedelta(weeks=1)
     base = float(last_step_minutes * RUNS_PER_WEEK)
-    result = []
+    result: list[BuildWeek] = []
+    # The longest run of the weeks before, the plan's last step first: no week's longest run may
+    # be more than 10% longer than any of the last SPIKE_SAFE_WEEKS weeks' (all of them within
+    # the spike rule's 30 days), or the plan itself would break the single-run rule.
+    longest = [last_step_minutes] * SPIKE_SAFE_WEEKS
     for number in range(1, weeks + 1):
         lighter = number % BUILD_LIGHTER_EVERY == 0
         # A lighter week eases off without losing ground: the week after it goes on from the
@@ -442,7 +457,9 @@ def build_weeks(
             base = min(base, usual_minutes)
         target = base * BUILD_LIGHTER_PCT / 100 if lighter else base
         rounded = int(BUILD_ROUND_MINUTES * math.floor(target / BUILD_ROUND_MINUTES))
-        cap = max(last_step_minutes, rounded // RUNS_PER_WEEK)
+        spike_safe = max(longest[-SPIKE_SAFE_WEEKS:]) * (100 + SPIKE_LOW_PCT) // 100
+        cap = min(max(last_step_minutes, rounded // RUNS_PER_WEEK), spike_safe)
+        longest.append(cap)
         result.append(
             BuildWeek(number, start + dt.timedelta(weeks=number - 1), rounded, lighter, cap)
         )
