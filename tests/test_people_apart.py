@@ -40,6 +40,7 @@ def test_two_runners_never_see_each_others_data() -> None:
     assert coach.get_profile("ben")[0].painful_side is None
     ben = export_document("ben")
     assert ben["diary"] == [] and ben["sessions"] == [] and ben["outcome_scores"] == []
+    assert ben["walk_runs"] == [] and ben["activities"] == []
     assert progress("ben").series[0].values == []
     with pytest.raises(coach.NothingToScoreError):
         coach.record_morning(2, person="ben", today=DAY)

@@ -37,6 +37,7 @@ def test_migrating_an_empty_database_reaches_the_newest_schema_and_again_is_a_no
         "prescription",
         "outcome_score",
         "activity",
+        "walk_run",
     } <= tables
     migrate(engine)
     with engine.connect() as connection:
@@ -111,4 +112,89 @@ def test_forgetting_a_person_deletes_their_rows_and_nobody_elses(engine: Engine)
         assert not diary_store.forget_person(session, "nobody")
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT person_id FROM diary_entry")).scalars().all()
+    assert rows == [ben]
+
+
+def test_the_walk_run_migration_keeps_the_data_of_0005_and_adds_the_table(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from piri.store import return_to_run as run_store
+    from piri.store.database import MIGRATIONS_DIR, make_engine
+    from piri.store.models import WalkRunRecord
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        assert "walk_run" not in inspect(connection).get_table_names()
+        connection.exec_driver_sql(
+            "INSERT INTO person (name, data_version) VALUES ('ann', '" + "a" * 32 + "')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO diary_entry (person_id, day, pain_now, worst_pain, tingling, notes) "
+            "VALUES (1, '2026-11-20', 2, 4, 0, 'before the upgrade')"
+        )
+    migrate(engine)
+    assert "walk_run" in inspect(engine).get_table_names()
+    with transaction(engine) as session:
+        ann = diary_store.person_id(session, "ann")
+        assert [d.notes for d in diary_store.days(session, ann)] == ["before the upgrade"]
+        run_store.save_walk_run(
+            session,
+            ann,
+            WalkRunRecord(
+                day=DAY,
+                step="run-1-walk-9",
+                planned_minutes=30,
+                pain_during=2,
+                pain_after=1,
+                pain_built=False,
+                limp=False,
+                finished=True,
+            ),
+        )
+    with transaction(engine) as session:
+        [row] = run_store.walk_runs(session, diary_store.person_id(session, "ann"))
+        assert (row.day, row.step, row.notes, row.pain_next_morning) == (
+            DAY,
+            "run-1-walk-9",
+            "",
+            None,
+        )
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO walk_run (person_id, day, step, planned_minutes, pain_during,"
+            " pain_after, pain_built, limp, finished, notes)"
+            " VALUES (1, '2026-11-21', 'x', 30, 11, 0, 0, 0, 1, '')"
+        )
+    engine.dispose()
+
+
+def test_one_walk_run_a_day_replaces_the_earlier_one(engine: Engine) -> None:
+    from piri.store import return_to_run as run_store
+    from piri.store.models import WalkRunRecord
+
+    def record(pain: int) -> WalkRunRecord:  # the flags and notes left to their defaults
+        return WalkRunRecord(
+            day=DAY, step="run-1-walk-9", planned_minutes=30, pain_during=pain, pain_after=pain
+        )
+
+    with transaction(engine) as session:
+        ana = diary_store.person_id(session, "ana")
+        ben = diary_store.person_id(session, "ben")
+        first = run_store.save_walk_run(session, ana, record(2))
+        again = run_store.save_walk_run(session, ana, record(3))
+        run_store.save_walk_run(session, ben, record(7))
+        assert again.id == first.id
+    with transaction(engine) as session:
+        [kept] = run_store.walk_runs(session, ana)
+        assert (kept.pain_during, kept.notes, kept.finished, kept.limp) == (3, "", True, False)
+        assert [r.pain_during for r in run_store.walk_runs(session, ben)] == [7]
+        assert run_store.walk_run_on(session, ana, DAY + dt.timedelta(days=1)) is None
+        assert diary_store.forget_person(session, "ana")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT person_id FROM walk_run")).scalars().all()
     assert rows == [ben]

@@ -29,7 +29,13 @@ def save_walk_run(session: Session, owner: int, record: WalkRunRecord) -> WalkRu
         session.flush()
         return record
     for column in WalkRunRecord.__table__.columns:
-        if column.key not in ("id", "person_id"):
-            setattr(existing, column.key, getattr(record, column.key))
+        if column.key in ("id", "person_id"):
+            continue
+        value = getattr(record, column.key)
+        # A column left unset reads None until a flush applies its default; use the default,
+        # as an insert would (else the flags and notes became NULL and the update failed).
+        if value is None and column.default is not None and column.default.is_scalar:
+            value = column.default.arg
+        setattr(existing, column.key, value)
     session.flush()
     return existing
