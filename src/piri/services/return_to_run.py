@@ -345,11 +345,8 @@ def planned_runs(
         return []
     planned = []
     for day in days:
-        week = next(
-            (w for w in view.build.weeks if w.start <= day < w.start + dt.timedelta(weeks=1)),
-            view.build.weeks[-1],
-        )
-        minutes = min(week.longest_run_minutes, max(1, week.target_minutes // RUNS_PER_WEEK))
+        week = _build_week_of(view.build, day)
+        minutes = _build_run_minutes(week)
         lighter = " (a lighter week)" if week.lighter else ""
         planned.append(
             PlannedRun(
@@ -365,6 +362,19 @@ def planned_runs(
             )
         )
     return planned
+
+
+def _build_week_of(build: BuildView, day: dt.date) -> BuildWeek:
+    """The build week ``day`` falls in; the last one shown after them."""
+    return next(
+        (w for w in build.weeks if w.start <= day < w.start + dt.timedelta(weeks=1)),
+        build.weeks[-1],
+    )
+
+
+def _build_run_minutes(week: BuildWeek) -> int:
+    """One run of a build week: a third of the week, within the week's longest run."""
+    return min(week.longest_run_minutes, max(1, week.target_minutes // RUNS_PER_WEEK))
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -422,6 +432,10 @@ def log_run(
         )
         if step is None and key is not None:
             record.planned_minutes = round(_minutes_of(session, owner, key) or 0)
+        elif step is None and view.build is not None:
+            # A build run without a watch file counts as the run the plan asked for that day
+            # (it counted as 0 minutes towards the week and the longest-run check).
+            record.planned_minutes = _build_run_minutes(_build_week_of(view.build, day))
         run_store.save_walk_run(session, owner, record)
         after = _view(session, owner, today)
     return next(j for j in after.state.history if j.report.day == day)
