@@ -308,6 +308,19 @@ def plan(
 
 
 @app.command()
+def handout(
+    file: Annotated[Path, typer.Argument(help="Where to write it, e.g. piri-program.pdf.")],
+    html: Annotated[
+        bool, typer.Option("--html", help="Write the pages as one HTML file instead.")
+    ] = False,
+) -> None:
+    """Print your program: a few A4 pages (PDF) of your phase, exercises, week and warning signs."""
+    from piri.cli.handout import run_handout
+
+    _run(lambda: run_handout(file, as_html=html))
+
+
+@app.command()
 def today(
     pace: Annotated[
         float,
