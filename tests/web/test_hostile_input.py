@@ -82,7 +82,7 @@ HOSTILE_JSON = (
 OTHERS_OWN: dict[str, str] = {}
 
 # Path parameters the walk fills in when it is not the one being made hostile.
-PAGE_VALUES: dict[str, Any] = {"number": 1}
+PAGE_VALUES: dict[str, Any] = {"number": 1, "feed_token": "x" * 43}  # a made-up feed token
 
 
 @dataclass

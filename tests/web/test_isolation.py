@@ -511,7 +511,8 @@ def test_a_second_persons_changes_never_touch_the_owners_data(world: World) -> N
 
 
 # Page path parameters beyond the API's (for example a picture's number).
-PAGE_VALUES: dict[str, Any] = {"number": 1, "n": 1, "position": 1}
+# "feed_token": a calendar feed's secret (made up here: the walk checks it opens nothing).
+PAGE_VALUES: dict[str, Any] = {"number": 1, "n": 1, "position": 1, "feed_token": "x" * 43}
 # Path parameters that name one of the owner's things (the rest name content).
 OWNERS_IDS = {"day", "activity_id", "token_id"}
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from piri.web.api import (
     accounts,
+    calendar,
     check,
     diary,
     handout,
@@ -28,4 +29,5 @@ ROUTERS: list[APIRouter] = [
     progress.router,
     runs.router,
     accounts.router,
+    calendar.router,
 ]

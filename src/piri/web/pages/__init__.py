@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from piri.web.pages import (
     account,
+    calendar,
     check,
     diary,
     exercises,
@@ -40,4 +41,5 @@ ROUTERS: list[APIRouter] = [
     progress.router,
     runs.router,
     settings.router,
+    calendar.router,
 ]

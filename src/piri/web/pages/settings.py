@@ -16,9 +16,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from piri.domain.values import whole_number
+from piri.services.calendar import feed_info
 from piri.services.person_data import PersonDataError, export_document, forget, import_document
 from piri.services.program import get_profile
-from piri.web.identity import page_person
+from piri.web.identity import config_of, page_person
 from piri.web.pages.profile import EQUIPMENT_LABELS, RUNNING_LABELS, SIDE_LABELS
 from piri.web.templating import render
 
@@ -40,7 +41,14 @@ def settings(request: Request, person: str = Depends(page_person)) -> Response:
     message = None
     if days is not None:
         message = f"Restored your export ({days} diary day{'s' if days != 1 else ''})."
+    if request.query_params.get("feed") == "off":
+        message = "The calendar feed is off: its address no longer works."
     return _settings_page(request, person, {}, message=message)
+
+
+def settings_page(request: Request, person: str, status: int = 200, **extra: Any) -> Response:
+    """The Settings page with more to show (the calendar feed's new address, shown once)."""
+    return _settings_page(request, person, {}, status, **extra)
 
 
 @router.get("/settings/export")
@@ -130,6 +138,7 @@ def _settings_page(
     errors: dict[str, str],
     status: int = 200,
     message: str | None = None,
+    **extra: Any,
 ) -> Response:
     profile, phase, _check = get_profile(person)
     summary: list[tuple[str, Any]] = [
@@ -152,6 +161,8 @@ def _settings_page(
         errors=errors,
         message=message,
         export_name=export_filename(),
+        feed=feed_info(person) if config_of(request).multi_user else None,
+        **extra,
     )
 
 
