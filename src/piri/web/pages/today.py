@@ -91,9 +91,15 @@ def _context(person: str) -> dict[str, Any]:
         return {"needs_profile": True, "routines": list_routines(), **check}
     today = today_document(person)
     waiting = today["waiting_for_morning"]
+    run_today = False
+    if today["phase"] == "return_to_run":
+        from piri.services.return_to_run import run_plan
+
+        run_today = _date(today["date"]) in run_plan(person).next_days
     return {
         **check,
         "needs_profile": False,
+        "run_today": run_today,
         "today": today,
         "day": _date(today["date"]),
         "waiting": waiting,
