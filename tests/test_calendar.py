@@ -27,6 +27,7 @@ from sqlalchemy import Engine, inspect, text
 
 from piri.content.models import Phase
 from piri.domain.calendar_plan import PAIN_RULE, CalendarInputError
+from piri.domain.diary import DayEntry
 from piri.domain.progression import Prescription
 from piri.services import calendar as calendar_service
 from piri.services import diary as diary_service
@@ -515,15 +516,23 @@ def test_with_the_real_return_to_run_plan_every_planned_run_is_an_event() -> Non
     planned_runs = real_planned_runs()
     if planned_runs is None:
         pytest.skip("skipped: piri.services.return_to_run is not in this Piri yet")
-    profile(3, walks_30_min_pain_free=True)
-    move_to_phase(Phase.RETURN_TO_RUN)
+    # Ready to run, as tests/test_return_to_run_course.py makes a runner: walks 30 minutes
+    # without pain, a month in the return-to-running phase, a calm week in the diary.
+    profile(3, walks_30_min_pain_free=True, equipment=frozenset({"chair", "mini_band"}))
+    with transaction(diary_service.store()) as session:
+        owner = diary_store.person_id(session, LOCAL_PERSON)
+        since = TODAY - dt.timedelta(days=30)
+        program_store.save_phase(session, owner, Phase.RETURN_TO_RUN, since)
+    for back in range(7, 0, -1):
+        day = TODAY - dt.timedelta(days=back)
+        diary_service.log_day(DayEntry(day, 1, 2), today=day)
     start, end = TODAY, TODAY + dt.timedelta(days=27)
     expected = planned_runs(LOCAL_PERSON, start, end)
+    assert expected, "a ready runner has runs planned in the next four weeks"
     built = build_calendar()
-    found = [
-        e for e in events(built.ical) if str(e.uid).endswith("@piri") and "Piri: " in str(e.summary)
+    run_events = [
+        e for e in events(built.ical) if not str(e.summary).startswith("Piri: exercise session")
     ]
-    run_events = [e for e in found if not str(e.summary).startswith("Piri: exercise session")]
     assert len(run_events) == len(expected)
     for run, event in zip(sorted(expected, key=lambda r: r.day), run_events, strict=True):
         assert event.start.date() == run.day
