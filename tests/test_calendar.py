@@ -38,6 +38,7 @@ from piri.services.calendar import (
     build_calendar,
     create_feed,
     options_from,
+    revoke_feed,
     uid,
     write_calendar,
 )
@@ -384,6 +385,33 @@ def test_the_feed_and_the_exported_entries_are_not_exported_but_are_forgotten(
     with diary_service.store().connect() as connection:
         for table in ("calendar_feed", "calendar_entry"):
             assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+
+
+def test_entries_of_days_long_past_are_forgotten(runs: list[FakeRun]) -> None:
+    profile(3)
+    build_calendar(options=CalendarOptions(weeks=2), today=TODAY - dt.timedelta(days=40))
+    build_calendar(options=CalendarOptions(weeks=1))
+    with diary_service.store().connect() as connection:
+        days = connection.execute(text("SELECT day FROM calendar_entry")).scalars().all()
+    kept = [dt.date.fromisoformat(str(day)) for day in days]
+    assert kept and min(kept) >= TODAY - dt.timedelta(days=7)
+
+
+def test_the_feed_and_the_export_change_no_one_elses_data_version(runs: list[FakeRun]) -> None:
+    from piri.store.versions import data_version
+
+    other = "account:someone-else"
+    profile(3)
+    profile(3, person=other)
+    engine = diary_service.store()
+    before = data_version(engine, other)
+    build_calendar()
+    create_feed(LOCAL_PERSON)
+    create_feed(LOCAL_PERSON)
+    assert revoke_feed(LOCAL_PERSON) and not revoke_feed(LOCAL_PERSON)
+    profile(2)
+    build_calendar()
+    assert data_version(engine, other) == before
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

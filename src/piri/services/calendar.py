@@ -74,6 +74,7 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 FILENAME = "piri.ics"
 FEED_REFRESH = dt.timedelta(hours=6)
 FEED_TOKEN_BYTES = 32
+KEEP_PAST_DAYS = 7  # entries of days further back are forgotten: no export looks back
 FEED_TOKEN_MAX = 100  # longer is not one of ours: refused before any lookup
 PROFILE_NEEDED = (
     "There is no profile yet, so there is no plan to put in a calendar: set your painful "
@@ -339,7 +340,8 @@ def _remember(
                 owner = diary_store.person_id(session, person)
                 before = feed_store.entries(session, owner)
                 after = reconcile(before, planned, start, end, now)
-                feed_store.save_entries(session, owner, before, after)
+                forget = start - dt.timedelta(days=KEEP_PAST_DAYS)
+                feed_store.save_entries(session, owner, before, after, forget_before=forget)
                 return after
         except IntegrityError:
             if attempt:

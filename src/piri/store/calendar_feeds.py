@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from piri.domain.calendar_plan import EntryState
@@ -33,11 +33,14 @@ def set_feed(session: Session, owner: int, token_hash: str, now: dt.datetime) ->
 
 
 def delete_feed(session: Session, owner: int) -> bool:
-    result = session.execute(
-        delete(CalendarFeed).where(CalendarFeed.person_id == owner),
-        execution_options={"synchronize_session": False},
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # One row through the ORM, not a bulk DELETE: piri.store.versions gives every person a
+    # new data version on a bulk change, and only this person's data changed.
+    row = feed_of(session, owner)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
 
 
 def feed_by_hash(session: Session, token_hash: str) -> tuple[str, str] | None:
@@ -72,12 +75,29 @@ def entries(session: Session, owner: int) -> dict[str, EntryState]:
 
 
 def save_entries(
-    session: Session, owner: int, before: dict[str, EntryState], after: dict[str, EntryState]
+    session: Session,
+    owner: int,
+    before: dict[str, EntryState],
+    after: dict[str, EntryState],
+    forget_before: dt.date | None = None,
 ) -> int:
-    """Write the states in ``after`` that differ from ``before``; returns how many."""
+    """Write the states in ``after`` that differ from ``before``, and forget the entries of
+    days before ``forget_before`` (no export looks back); returns how many rows changed."""
     changed = [state for key, state in after.items() if before.get(key) != state]
+    past = [
+        key
+        for key, state in before.items()
+        if forget_before is not None and state.day < forget_before and key not in after
+    ]
+    if past:  # row by row, for the same reason as delete_feed
+        query = select(CalendarEntry).where(
+            CalendarEntry.person_id == owner, CalendarEntry.key.in_(past)
+        )
+        for old in session.scalars(query):
+            session.delete(old)
     if not changed:
-        return 0
+        session.flush()
+        return len(past)
     rows = {
         row.key: row
         for row in session.scalars(
@@ -88,10 +108,12 @@ def save_entries(
         )
     }
     for state in changed:
-        row = rows.get(state.key)
-        if row is None:
+        found = rows.get(state.key)
+        if found is None:
             row = CalendarEntry(person_id=owner, key=state.key)
             session.add(row)
+        else:
+            row = found
         row.day = state.day
         row.kind = state.kind
         row.title = state.title[:200]
@@ -101,4 +123,4 @@ def save_entries(
         row.modified_at = state.modified
         row.cancelled = state.cancelled
     session.flush()
-    return len(changed)
+    return len(changed) + len(past)
