@@ -315,3 +315,24 @@ def test_the_dose_in_words_leaves_the_days_to_the_schedule() -> None:
     dose = library().exercises["glute-bridge"].dose
     assert dose.describe().startswith(dose_words(dose))
     assert "a week" not in dose_words(dose)
+
+
+def cited_numbers(handout: Handout) -> set[int]:
+    found = set(handout.phase.sources) | set(handout.professional.sources)
+    found |= {n for sign in (*handout.emergency_signs, *handout.urgent_signs) for n in sign.sources}
+    found |= {n for exercise in handout.exercises for n in exercise.sources}
+    if handout.pain_rules is not None:
+        found |= set(handout.pain_rules.sources)
+    return found
+
+
+def test_every_listed_source_is_cited_and_every_citation_listed(home: Path) -> None:
+    strengthening_runner()
+    for held in (False, True):
+        if held:
+            remember_result(run_check(typical_piriformis(fever_or_unwell=True)), LOCAL_PERSON)
+        handout = handout_for()
+        listed = [source.number for source in handout.sources]
+        assert listed == list(range(1, len(listed) + 1))
+        assert cited_numbers(handout) == set(listed), f"held={held}"
+        assert all(source.url.startswith(("https://", "http://")) for source in handout.sources)

@@ -316,7 +316,13 @@ def handout_for(person: str = LOCAL_PERSON, today: dt.date | None = None) -> Han
         raise NoPlanYetError()
     content = library()
     week = this_week(person, today)
-    cited = SourceIndex()
+    reminder = exercise_on_hold(person)
+    hold = (
+        None
+        if reminder is None
+        else Hold(reminder.action, reminder.what_it_means, reminder.signs, reminder.checked_on)
+    )
+    cited = SourceIndex()  # numbered in the order the pages cite them
     order = [p.id for p in content.program.phases]
     phase = PhaseSummary(
         number=order.index(week.phase.id) + 1,
@@ -326,13 +332,7 @@ def handout_for(person: str = LOCAL_PERSON, today: dt.date | None = None) -> Han
         includes=tuple(week.phase.includes),
         moves_on_when=week.phase.moves_on_when,
         since=week.since,
-        sources=cited.cite(week.phase.sources),
-    )
-    reminder = exercise_on_hold(person)
-    hold = (
-        None
-        if reminder is None
-        else Hold(reminder.action, reminder.what_it_means, reminder.signs, reminder.checked_on)
+        sources=cited.cite(week.phase.sources) if hold is None else (),  # not printed then
     )
     days: tuple[ScheduleDay, ...] = ()
     exercises: tuple[HandoutExercise, ...] = ()
@@ -412,7 +412,7 @@ def dose_short(dose: Dose) -> str:
     if dose.duration_seconds is not None:
         work = f"{dose.sets} × {dose.duration_seconds} s"
     elif dose.hold_seconds is not None:
-        work = f"{dose.sets} × {dose.reps} × {dose.hold_seconds} s hold"
+        work = f"{dose.sets} × {dose.reps} × {dose.hold_seconds} s holds"
     else:
         work = f"{dose.sets} × {dose.reps}"
     side = {Sides.EACH: " each side", Sides.PAINFUL: " painful side"}.get(dose.sides, "")
