@@ -439,7 +439,8 @@ def build_weeks(
     weeks: int,
 ) -> list[BuildWeek]:
     """The weekly minutes after the plan: from three sessions of the last step, about 10% more
-    each week, every 4th week 20% lighter, up to the usual weekly running when it is known."""
+    each week, every 4th week 20% lighter, up to the usual weekly running when it is known;
+    never more than three runs within the week's longest-run cap can hold."""
     start = finished_on - dt.timedelta(days=finished_on.weekday()) + dt.timedelta(weeks=1)
     base = float(last_step_minutes * RUNS_PER_WEEK)
     result: list[BuildWeek] = []
@@ -458,7 +459,9 @@ def build_weeks(
         target = base * BUILD_LIGHTER_PCT / 100 if lighter else base
         rounded = int(BUILD_ROUND_MINUTES * math.floor(target / BUILD_ROUND_MINUTES))
         spike_safe = max(longest[-SPIKE_SAFE_WEEKS:]) * (100 + SPIKE_LOW_PCT) // 100
-        cap = min(max(last_step_minutes, rounded // RUNS_PER_WEEK), spike_safe)
+        cap = min(max(last_step_minutes, math.ceil(rounded / RUNS_PER_WEEK)), spike_safe)
+        # Three runs within the cap are all the week can hold without a spike.
+        rounded = min(rounded, RUNS_PER_WEEK * cap)
         longest.append(cap)
         result.append(
             BuildWeek(number, start + dt.timedelta(weeks=number - 1), rounded, lighter, cap)

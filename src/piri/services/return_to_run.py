@@ -4,6 +4,7 @@ the next-morning pain, and the runs planned ahead (for the calendar and the hand
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -373,8 +374,9 @@ def _build_week_of(build: BuildView, day: dt.date) -> BuildWeek:
 
 
 def _build_run_minutes(week: BuildWeek) -> int:
-    """One run of a build week: a third of the week, within the week's longest run."""
-    return min(week.longest_run_minutes, max(1, week.target_minutes // RUNS_PER_WEEK))
+    """One run of a build week: a third of the week (rounded up), within the week's longest
+    run, so that three of them make the week and each builds on the runs before it."""
+    return min(week.longest_run_minutes, max(1, math.ceil(week.target_minutes / RUNS_PER_WEEK)))
 
 
 # --- writing ---------------------------------------------------------------------------------
