@@ -312,6 +312,8 @@ WHOLE_REQUEST_CODES = {
     "not_found",
     "csrf_failed",
     "nothing_to_score",
+    "nothing_waiting",
+    "not_ready",
     "profile_needed",
     "rest_day",
     "not_signed_in",

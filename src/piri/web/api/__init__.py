@@ -14,6 +14,7 @@ from piri.web.api import (
     person,
     program,
     progress,
+    return_to_run,
     runs,
     scores,
 )
@@ -24,6 +25,7 @@ ROUTERS: list[APIRouter] = [
     person.router,
     program.router,
     handout.router,
+    return_to_run.router,
     diary.router,
     scores.router,
     progress.router,
