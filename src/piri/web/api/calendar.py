@@ -45,6 +45,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 @router.get(
     "/calendar.ics",
+    summary="Your sessions and runs as a calendar file (.ics)",
     response_class=Response,
     responses={
         200: {
