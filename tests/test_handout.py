@@ -311,6 +311,56 @@ def test_back_to_running_is_printed_only_when_there_is_a_run_plan(home: Path) ->
     assert "Run 1 min, walk 2 min, 5 times" in html and "Step 1 (now)" in html
 
 
+def returning_runner(runs: int) -> None:
+    """A runner in the return-to-running phase, ready for the walk-run plan, with ``runs``
+    counted runs of it (the last two days apart, each with a calm next morning)."""
+    from piri.domain.diary import DayEntry
+    from piri.services.return_to_run import log_run
+
+    update_profile(
+        painful_side="left",
+        equipment=frozenset({"chair", "mini_band"}),
+        walks_30_min_pain_free=True,
+        today=TODAY,
+    )
+    with transaction(diary_service.store()) as session:
+        owner = diary_store.person_id(session, LOCAL_PERSON)
+        program_store.save_phase(session, owner, Phase.RETURN_TO_RUN, TODAY - dt.timedelta(days=30))
+    for back in range(6):
+        diary_service.log_day(DayEntry(TODAY - dt.timedelta(days=back), 1, 2), today=TODAY)
+    for number in range(runs):
+        day = TODAY - dt.timedelta(days=2 * (runs - number))
+        log_run(day, 2, 2, next_morning=1, usual_morning=1, today=TODAY)
+
+
+def test_the_walk_run_plan_is_printed_in_the_last_phase(
+    home: Path, tmp_path: Path, poppler: None
+) -> None:
+    returning_runner(runs=2)  # two counted runs: step 2 now
+    handout = handout_for()
+    assert handout.run_plan is not None
+    assert [s.current for s in handout.run_plan.steps].index(True) == 1
+    assert handout.run_plan.criteria == ()  # started: the criteria are behind the runner
+    listed = [source.number for source in handout.sources]
+    assert cited_numbers(handout) == set(listed)
+    text = flat(text_of(write_pdf(handout, tmp_path / "running.pdf")))
+    assert "Back to running" in text
+    assert "Step 2 (now)" in text
+    assert "Run 1 min, walk 9 min, 3 times" in text
+    assert "30 minutes of easy running with 4 relaxed strides" in text
+    assert "the pain stays at 3/10 or less" in text
+
+
+def test_before_the_first_run_the_printed_plan_lists_the_start_criteria(home: Path) -> None:
+    returning_runner(runs=0)
+    handout = handout_for()
+    assert handout.run_plan is not None
+    names = [c.name for c in handout.run_plan.criteria]
+    assert "30 minutes of brisk walking without pain" in names
+    assert all(c.met for c in handout.run_plan.criteria)
+    assert handout.run_plan.steps[0].current
+
+
 def test_the_dose_in_words_leaves_the_days_to_the_schedule() -> None:
     dose = library().exercises["glute-bridge"].dose
     assert dose.describe().startswith(dose_words(dose))
@@ -323,6 +373,8 @@ def cited_numbers(handout: Handout) -> set[int]:
     found |= {n for exercise in handout.exercises for n in exercise.sources}
     if handout.pain_rules is not None:
         found |= set(handout.pain_rules.sources)
+    if handout.run_plan is not None:
+        found |= set(handout.run_plan.sources)
     return found
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from piri.content.check_models import RedFlag, Urgency
 from piri.content.loader import library
-from piri.content.models import Dose, Exercise, Sides, Source
+from piri.content.models import Dose, Exercise, Phase, Sides, Source
 from piri.domain.progression import (
     GOOD_SESSIONS_TO_PROGRESS,
     MORNING_RISE_STEP_BACK,
@@ -361,7 +361,16 @@ def handout_for(person: str = LOCAL_PERSON, today: dt.date | None = None) -> Han
             handout_exercise(content.exercises[e], dose, on_days[e], side, cited)
             for e, dose in doses.items()
         )
+    # Printed after the exercises and before "when to see a professional": cited in that order.
+    run_plan = (
+        back_to_running(person, today, cited)
+        if hold is None and week.phase.id is Phase.RETURN_TO_RUN
+        else None
+    )
     safety = content.safety
+    professional = Professional(
+        safety.emergency, safety.same_day, safety.soon, cited.cite(safety.sources)
+    )
     return Handout(
         printed_on=today,
         for_whom=for_whom(
@@ -378,13 +387,11 @@ def handout_for(person: str = LOCAL_PERSON, today: dt.date | None = None) -> Han
         pain_rules=pain_rules,
         emergency_signs=emergency,
         urgent_signs=urgent,
-        professional=Professional(
-            safety.emergency, safety.same_day, safety.soon, cited.cite(safety.sources)
-        ),
+        professional=professional,
         not_a_diagnosis=NOT_A_DIAGNOSIS,
         reprint=REPRINT,
         sources=cited.listed(),
-        run_plan=None,  # the "Back to running" section arrives with services/return_to_run.py
+        run_plan=run_plan,
     )
 
 
@@ -538,3 +545,55 @@ def _printable_pdf(person: str, day: dt.date) -> tuple[bytes, int]:
     from piri.handout.render import render_pdf_pages  # WeasyPrint loads only when printing
 
     return render_pdf_pages(handout_for(person, day))
+
+
+def back_to_running(person: str, today: dt.date, cited: SourceIndex) -> RunPlan:
+    """The walk-run plan as it stands: the start criteria until the first run, every step with
+    the current one marked, the rules after each run, and the build after the plan."""
+    from piri.domain.return_to_run import SESSIONS_PER_STEP, step_name
+    from piri.services.return_to_run import run_plan
+
+    view = run_plan(person, today)
+    plan = view.plan
+    criteria: tuple[RunPlanCriterion, ...] = ()
+    if not view.started:
+        criteria = tuple(
+            RunPlanCriterion(c.name, result.detail, result.met, cited.cite(c.sources))
+            for c, result in zip(plan.criteria, view.criteria, strict=True)
+        )
+    current = view.state.step_index if not view.state.finished else None
+    steps = tuple(
+        RunPlanStep(
+            label=f"Step {number}",
+            session=step_name(step)[0].upper() + step_name(step)[1:],
+            minutes=step.minutes,
+            current=current == number - 1,
+            sources=cited.cite(step.sources),
+        )
+        for number, step in enumerate(plan.steps, start=1)
+    )
+    intro = (
+        "Three runs a week on days that are not back to back, growing by time and never by "
+        f"pace. Each step is done {SESSIONS_PER_STEP} times within the rules below before the "
+        "next; tick a box for each run."
+    )
+    if view.paused:
+        intro = f"{view.paused} {intro}"
+    elif view.state.finished:
+        intro = "The walk-run plan is done. " + intro
+    return RunPlan(
+        intro=intro,
+        criteria=criteria,
+        steps=steps,
+        rules=tuple(view.rules),
+        build=plan.build.purpose,
+        sources=tuple(
+            dict.fromkeys(
+                [
+                    *(n for c in criteria for n in c.sources),
+                    *(n for step in steps for n in step.sources),
+                    *cited.cite(plan.build.sources),
+                ]
+            )
+        ),
+    )
