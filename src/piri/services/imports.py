@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
 from piri.activities.archive import Found, Limits, Skipped, find_activity_files
 from piri.activities.importer import FileResult, read_all
@@ -15,6 +17,7 @@ from piri.domain.activity import Activity
 from piri.services.diary import LOCAL_PERSON, store
 from piri.store import activities as activity_store
 from piri.store import diary as diary_store
+from piri.store import versions
 from piri.store.activities import _activity as activity_from_row
 from piri.store.database import transaction
 from piri.store.models import ActivityRow
@@ -23,6 +26,9 @@ from piri.store.models import ActivityRow
 MAX_ACTIVITY_ID = 2**63 - 1
 
 IMPORTED = "imported"
+# Activities stored per commit (each in its own savepoint), and the longest a batch stays open.
+BATCH_ACTIVITIES = 200
+BATCH_SECONDS = 1.0
 DUPLICATE = "duplicate"
 SKIPPED = "skipped"
 FAILED = "failed"
@@ -62,16 +68,74 @@ def import_paths(
     engine = store()
     with transaction(engine) as session:
         owner = diary_store.person_id(session, person)
-    for result in read_all(find_activity_files(paths, limits or Limits()), workers):
-        report.bytes_read += result.size
-        report.files.append(_store_file(engine, owner, result, report))
-        if on_progress is not None:
-            on_progress(report)
+    results = read_all(find_activity_files(paths, limits or Limits()), workers)
+    _store_all(engine, owner, results, report, on_progress)
     return report
 
 
+def _store_all(
+    engine: Engine,
+    owner: int,
+    results: Iterable[FileResult],
+    report: ImportReport,
+    on_progress: Callable[[ImportReport], None] | None = None,
+) -> None:
+    batch = _Batch(engine)
+    try:
+        for result in results:
+            report.bytes_read += result.size
+            report.files.append(_store_file(batch.session(), owner, result, report))
+            if on_progress is not None:
+                on_progress(report)
+        batch.commit()
+    finally:
+        batch.close()
+
+
+class _Batch:
+    """The transaction the next activities go into: committed every BATCH_ACTIVITIES
+    activities or BATCH_SECONDS, whichever comes first. Each activity is stored inside it in
+    a savepoint of its own, so an activity is always stored whole or not at all, and one
+    commit (the slow part on disk) covers many."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session: Session | None = None
+        self._started = 0.0
+        self._count = 0
+
+    def session(self) -> Session:
+        now = time.monotonic()
+        if self._session is not None and (
+            self._count >= BATCH_ACTIVITIES or now - self._started >= BATCH_SECONDS
+        ):
+            self.commit()
+        if self._session is None:
+            self._session = Session(self.engine, expire_on_commit=False)
+            self._session.begin()
+            self._started, self._count = now, 0
+        self._count += 1
+        return self._session
+
+    def commit(self) -> None:
+        if self._session is not None:
+            owner = self._session.info.pop("imported_for", None)
+            if owner is not None:  # the activities passed by the ORM's version events
+                versions.bump(self._session.connection(), owner)
+            self._session.commit()
+            self._session.close()
+            self._session = None
+
+    def close(self) -> None:
+        """Roll back what was not committed (the import stopped with an error)."""
+        if self._session is not None:
+            self._session.rollback()
+            self._session.close()
+            self._session = None
+
+
 def _store_file(
-    engine: Engine, owner: int, result: FileResult, report: ImportReport
+    session: Session, owner: int, result: FileResult, report: ImportReport
 ) -> FileOutcome:
     if result.failed is not None:
         return FileOutcome(result.origin, FAILED, result.failed)
@@ -79,7 +143,7 @@ def _store_file(
         return FileOutcome(result.origin, SKIPPED, result.skipped)
     new = 0
     for activity in result.activities:
-        if _store_activity(engine, owner, activity):
+        if _store_activity(session, owner, activity):
             new += 1
     duplicates = len(result.activities) - new
     report.imported += new
@@ -90,11 +154,14 @@ def _store_file(
     return FileOutcome(result.origin, IMPORTED, detail, new)
 
 
-def _store_activity(engine: Engine, owner: int, activity: Activity) -> bool:
-    with transaction(engine) as session:
-        if activity_store.find_duplicate(session, owner, activity) is not None:
+def _store_activity(session: Session, owner: int, activity: Activity) -> bool:
+    """One activity, whole or not at all (a savepoint), unless it is already stored."""
+    connection = session.connection()
+    with connection.begin_nested():
+        if activity_store.find_duplicate_fast(connection, owner, activity) is not None:
             return False
-        activity_store.add_activity(session, owner, activity)
+        activity_store.insert_activity(connection, owner, activity)
+        session.info["imported_for"] = owner
         return True
 
 
@@ -176,7 +243,5 @@ def import_named(
     engine = store()
     with transaction(engine) as session:
         owner = diary_store.person_id(session, person)
-    for result in read_all(named(), workers):
-        report.bytes_read += result.size
-        report.files.append(_store_file(engine, owner, result, report))
+    _store_all(engine, owner, read_all(named(), workers), report)
     return report

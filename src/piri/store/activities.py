@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, fields
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from piri.domain.activity import Activity, Lap
@@ -39,6 +39,31 @@ def _same_distance(a: float | None, b: float | None) -> bool:
     if not a or not b:
         return not a and not b
     return abs(a - b) <= SAME_DISTANCE_SHARE * max(a, b)
+
+
+def find_duplicate_fast(connection: Connection, owner: int, activity: Activity) -> int | None:
+    """:func:`find_duplicate` on a plain connection, reading two columns: the bulk import's."""
+    window = dt.timedelta(seconds=SAME_START_SECONDS)
+    table = ActivityRow.__table__
+    rows = connection.execute(
+        select(table.c.id, table.c.distance_m).where(
+            table.c.person_id == owner,
+            table.c.start >= activity.start - window,
+            table.c.start <= activity.start + window,
+        )
+    )
+    for row_id, distance in rows:
+        if _same_distance(distance, activity.distance_m):
+            return int(row_id)
+    return None
+
+
+def insert_activity(connection: Connection, owner: int, activity: Activity) -> None:
+    """:func:`add_activity` on a plain connection, for the bulk import. It passes by the ORM,
+    so the caller gives the person a new data version (``store.versions.bump``)."""
+    values = {name: getattr(activity, name) for name in _SUMMARY_FIELDS}
+    laps = [{**asdict(lap), "start": lap.start.isoformat()} for lap in activity.laps]
+    connection.execute(insert(ActivityRow), [{"person_id": owner, "laps": laps, **values}])
 
 
 def add_activity(session: Session, owner: int, activity: Activity) -> int:

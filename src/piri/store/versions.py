@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, event, select, update
+from sqlalchemy import Connection, Engine, bindparam, event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from piri.store.models import Person
@@ -74,6 +74,12 @@ def _forget_what_was_read() -> None:
     read = _read_in_request.get()
     if read:
         read.clear()
+
+
+def bump(connection: Connection, owner: int) -> None:
+    """A new token for ``owner``, for writes that pass by the ORM (the bulk import)."""
+    _forget_what_was_read()
+    connection.execute(update(Person).where(Person.id == owner).values(data_version=new_token()))
 
 
 def _changed_people(session: Session) -> set[int] | None:
