@@ -198,3 +198,36 @@ def test_one_walk_run_a_day_replaces_the_earlier_one(engine: Engine) -> None:
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT person_id FROM walk_run")).scalars().all()
     assert rows == [ben]
+
+
+def test_the_first_requests_on_many_threads_open_and_migrate_the_database_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server's first requests arrive together; Alembic's context is global to the
+    process, so opening the database from several threads at once must not break it."""
+    import threading
+
+    from piri.services import diary as diary_service
+
+    monkeypatch.setenv("PIRI_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
+    diary_service.close_engines()
+    found: list[object] = []
+    problems: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            found.append(diary_service.store())
+        except BaseException as error:
+            problems.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    diary_service.close_engines()
+    assert problems == []
+    assert len(found) == 8 and len({id(engine) for engine in found}) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+import threading
 
 from sqlalchemy import Engine
 
@@ -26,11 +26,25 @@ def store(url: str | None = None) -> Engine:
     return _engine_for(url or database_url())
 
 
-@cache
+_OPENING = threading.Lock()
+
+
 def _engine_for(url: str) -> Engine:
-    engine = make_engine(url)
-    migrate(engine)
-    return engine
+    found = _opened.get(url)
+    if found is not None:
+        return found
+    # The first requests of a server come on several threads at once; Alembic's migration
+    # context is global to the process, so only one thread opens (and migrates) at a time.
+    with _OPENING:
+        found = _opened.get(url)
+        if found is None:
+            found = make_engine(url)
+            migrate(found)
+            _opened[url] = found
+    return found
+
+
+_opened: dict[str, Engine] = {}
 
 
 def log_day(entry: DayEntry, person: str = LOCAL_PERSON, today: dt.date | None = None) -> bool:
@@ -52,7 +66,8 @@ def _diary(person: str, since: dt.date | None) -> list[DayEntry]:
 
 def close_engines() -> None:
     """Close every database this process opened (tests, and a server shutting down)."""
-    _engine_for.cache_clear()
+    with _OPENING:
+        _opened.clear()
 
 
 def diary_entry(day: dt.date, person: str = LOCAL_PERSON) -> DayEntry | None:
