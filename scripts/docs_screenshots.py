@@ -445,6 +445,7 @@ def sample_pages(camera: Camera, page: Any, url: str, sample: Sample) -> None:
     simple = [
         ("today", "/today"),
         ("plan", "/plan"),
+        ("run-plan", "/plan/run"),
         ("profile", "/profile"),
         ("exercises", "/exercises?equipment=mini_band"),
         ("exercise", "/exercises/clamshell"),
@@ -499,7 +500,7 @@ def player_end(camera: Camera, page: Any, url: str, routine: str) -> None:
     page.clock.install()
     visit(page, f"{url}/session/{routine}")
     page.click("#start")
-    page.clock.fast_forward(30 * 60 * 1000)  # one late tick carries through every step
+    page.clock.fast_forward(3 * 60 * 60 * 1000)  # one late tick carries through every step
     page.clock.run_for(1000)
     page.wait_for_selector("#end:not([hidden])", timeout=10_000)
     page.click("label[for='pain_during-2']")
