@@ -47,12 +47,14 @@ def test_back_to_running_lists_the_criteria_then_judges_each_run(visit: Visit) -
 
     make_ready(visit.server)
     visit.go("/plan/run")
-    assert "you can start with the first step" in page.get_by_role(
-        "region", name="Before the first run"
-    ).inner_text()
-    assert "run 1 min, walk 9 min, 3 times" in page.get_by_role(
-        "region", name=re.compile("^The first of 12 steps")
-    ).inner_text()
+    assert (
+        "you can start with the first step"
+        in page.get_by_role("region", name="Before the first run").inner_text()
+    )
+    assert (
+        "run 1 min, walk 9 min, 3 times"
+        in page.get_by_role("region", name=re.compile("^The first of 12 steps")).inner_text()
+    )
     visit.check_accessibility()
 
     # A wrong input: no pain given. The message names it and the notes are kept.
