@@ -231,3 +231,47 @@ def test_the_first_requests_on_many_threads_open_and_migrate_the_database_once(
     diary_service.close_engines()
     assert problems == []
     assert len(found) == 8 and len({id(engine) for engine in found}) == 1
+
+
+def test_pages_opening_the_same_ladder_at_once_never_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the week opens the strength ladders and stores their starting doses: several
+    requests at once all get the week, and each ladder is stored once."""
+    import threading
+
+    from piri.content.models import Phase
+    from piri.services import diary as diary_service
+    from piri.services import program as coach
+    from piri.store import program as program_store
+
+    monkeypatch.setenv("PIRI_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
+    diary_service.close_engines()
+    today = dt.date(2026, 3, 2)
+    coach.update_profile(equipment=["chair", "mini_band", "step"], today=today)
+    with transaction(diary_service.store()) as session:
+        owner = diary_store.person_id(session, diary_service.LOCAL_PERSON)
+        program_store.save_phase(session, owner, Phase.STRENGTHEN, today - dt.timedelta(weeks=5))
+    problems: list[BaseException] = []
+    weeks: list[object] = []
+    start = threading.Barrier(6)
+
+    def read_week() -> None:
+        start.wait()
+        try:
+            weeks.append(coach._this_week(diary_service.LOCAL_PERSON, today))
+        except BaseException as error:
+            problems.append(error)
+
+    threads = [threading.Thread(target=read_week) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with transaction(diary_service.store()) as session:
+        stored = program_store.prescriptions(session, owner)
+    diary_service.close_engines()
+    assert problems == []
+    assert len(weeks) == 6
+    assert len(stored) >= 3  # every open ladder, once each (the slot is unique)

@@ -255,7 +255,10 @@ def _slots(
             dose, good = stored[key]
         else:
             dose, good = first_prescription(ladder), 0
-            program_store.save_prescription(session, owner, key, dose, good)
+            if key in stored:  # a ladder whose stored exercise left it: start it again
+                program_store.save_prescription(session, owner, key, dose, good)
+            else:
+                program_store.start_prescription(session, owner, key, dose)
         easier, harder = ladder_links(ladder, dose.exercise)
         slots.append(Slot(key, ladder, replace(dose, easier=easier, harder=harder), good))
     return slots

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from piri.content.models import Phase
@@ -98,6 +99,26 @@ def save_prescription(
     row.reps = dose.reps
     row.good_sessions = good_sessions
     session.flush()
+
+
+def start_prescription(session: Session, owner: int, slot: str, dose: Prescription) -> None:
+    """The starting dose of a ladder just opened, unless it is there already. Pages open
+    ladders while they read, so two requests at once may both try: the second one's insert
+    is dropped (in a savepoint of its own) and the first one's dose, the same, is kept."""
+    try:
+        with session.begin_nested():
+            session.add(
+                PrescriptionRow(
+                    person_id=owner,
+                    slot=slot,
+                    exercise=dose.exercise,
+                    sets=dose.sets,
+                    reps=dose.reps,
+                    good_sessions=0,
+                )
+            )
+    except IntegrityError:
+        pass
 
 
 def add_session(session: Session, owner: int, record: SessionRecord) -> int:
