@@ -67,10 +67,22 @@ SPIKE_SAFE_WEEKS = 3
 USUAL_VOLUME_WEEKS = 26
 USUAL_VOLUME_AVERAGE_WEEKS = 4
 PAIN_RANGE = range(0, 11)
+# A report's fields as the API and the export name them.
+REPORT_FIELDS = {
+    "pain_during": "pain_during",
+    "pain_after": "pain_after",
+    "next_morning": "pain_next_morning",
+    "usual_morning": "usual_morning_pain",
+}
 
 
 class ReturnToRunError(ValueError):
-    """A run report that cannot be true; the message names the field."""
+    """A run report that cannot be true; the message names the field, ``field`` gives it as
+    the API names it (``pain_during``, ``day``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # --- start criteria --------------------------------------------------------------------------
@@ -189,7 +201,9 @@ class RunReport:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value not in PAIN_RANGE:
                 label = name.replace("_", " ")
-                raise ReturnToRunError(f"{label}: expected a whole number 0 to 10, got {value!r}")
+                raise ReturnToRunError(
+                    REPORT_FIELDS[name], f"{label}: expected a whole number 0 to 10, got {value!r}"
+                )
 
 
 def judge_run(report: RunReport, final: bool = False) -> tuple[Verdict, str]:

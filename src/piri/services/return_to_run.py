@@ -401,13 +401,13 @@ def log_run(
     today = today or dt.date.today()
     problem = day_problem(day, today)
     if problem is not None:
-        raise ReturnToRunError(f"date: {problem}")
+        raise ReturnToRunError("day", f"date: {problem}")
     RunReport(day, pain_during, pain_after, pain_built, limp, finished, next_morning, usual_morning)
     if len(notes) > NOTES_MAX:
-        raise ReturnToRunError(f"notes: at most {NOTES_MAX} characters, got {len(notes)}")
+        raise ReturnToRunError("notes", f"notes: at most {NOTES_MAX} characters, got {len(notes)}")
     note_problem = text_problem(notes)
     if note_problem is not None:
-        raise ReturnToRunError(f"notes: {note_problem}")
+        raise ReturnToRunError("notes", f"notes: {note_problem}")
     with transaction(store()) as session:
         owner = diary_store.person_id(session, person)
         view = _view(session, owner, today)
@@ -462,7 +462,9 @@ def _activity_for(
     runs = activity_store.runs_on(session, owner, day)
     if wanted != "auto":
         if not any(activity_key(a) == wanted for _id, a in runs):
-            raise ReturnToRunError(f"activity: no imported run '{wanted[:20]}' on {day}")
+            raise ReturnToRunError(
+                "activity", f"activity: no imported run '{wanted[:20]}' on {day}"
+            )
         return wanted
     candidates = [RunCandidate(activity_key(a), day, _run_minutes(a)) for _id, a in runs]
     if step is None:

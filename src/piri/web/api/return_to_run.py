@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -61,16 +60,6 @@ class MorningIn(BaseModel):
     usual: int | None = Field(None, ge=0, le=10, description="Your usual morning pain, 0-10.")
 
 
-def _field_of(message: str) -> str:
-    """The field a ReturnToRunError names first ('pain during: ...' -> 'pain_during')."""
-    head = message.split(":", 1)[0].strip()
-    return {
-        "date": "day",
-        "next morning": "pain_next_morning",
-        "usual morning": "usual_morning_pain",
-    }.get(head, re.sub(r"\W+", "_", head))
-
-
 @router.get("/return-to-run")
 def get_plan(person: str = Depends(api_person)) -> Any:
     """Where the walk-run plan stands: the start criteria (met or not, with what Piri sees),
@@ -109,7 +98,7 @@ def post_run(body: RunIn, person: str = Depends(api_person)) -> Any:
         criteria = view_as_json(run_plan(person))["criteria"]
         return error(409, "not_ready", str(exc), criteria=criteria)
     except ReturnToRunError as exc:
-        return error(422, "invalid_input", str(exc), field=_field_of(str(exc)))
+        return error(422, "invalid_input", str(exc), field=exc.field)
     return judged_as_json(judged, run_plan(person).plan)
 
 
@@ -124,5 +113,5 @@ def post_morning(body: MorningIn, person: str = Depends(api_person)) -> Any:
     except NothingWaitingError as exc:
         return error(409, "nothing_waiting", str(exc))
     except ReturnToRunError as exc:
-        return error(422, "invalid_input", str(exc), field=_field_of(str(exc)))
+        return error(422, "invalid_input", str(exc), field=exc.field)
     return judged_as_json(judged, run_plan(person).plan)

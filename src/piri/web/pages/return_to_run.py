@@ -33,16 +33,8 @@ router = APIRouter()
 RUN_FIELDS = ("day", "pain_during", "pain_after", "next_morning", "usual", "activity", "notes")
 BOXES = ("pain_built", "limp", "cut_short")
 PAGE_TITLE = "Back to running"
-# A ReturnToRunError names its field first; the form field it belongs to.
-ERROR_FIELDS = {
-    "date": "day",
-    "pain during": "pain_during",
-    "pain after": "pain_after",
-    "next morning": "next_morning",
-    "usual morning": "usual",
-    "notes": "notes",
-    "activity": "activity",
-}
+# The form field of each field a ReturnToRunError names (the API's names).
+FORM_FIELDS = {"pain_next_morning": "next_morning", "usual_morning_pain": "usual"}
 
 
 def _context(person: str, **extra: Any) -> dict[str, Any]:
@@ -128,8 +120,7 @@ async def log_run_form(request: Request, person: str = Depends(page_person)) -> 
         except NotReadyError as exc:
             errors["form"] = str(exc)
         except ReturnToRunError as exc:
-            head = str(exc).split(":", 1)[0].strip()
-            errors[ERROR_FIELDS.get(head, "form")] = str(exc)
+            errors[FORM_FIELDS.get(exc.field, exc.field)] = str(exc)
         else:
             # Post/Redirect/Get: a reload of the page that follows sends nothing again.
             return RedirectResponse(f"/plan/run?logged={day.isoformat()}#verdict", status_code=303)
