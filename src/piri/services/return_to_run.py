@@ -18,7 +18,6 @@ from piri.domain.diary import DayEntry
 from piri.domain.exercise_hold import check_reminder
 from piri.domain.load import activity_key, run_day
 from piri.domain.return_to_run import (
-    MATCH_TOLERANCE_PCT,
     RUN_PAIN_MAX,
     RUNS_PER_WEEK,
     SESSIONS_PER_STEP,
@@ -28,7 +27,6 @@ from piri.domain.return_to_run import (
     LongRunFlag,
     PlanState,
     ReadinessFacts,
-    ReturnToRunError,
     RunCandidate,
     RunReport,
     Verdict,
@@ -44,6 +42,7 @@ from piri.domain.return_to_run import (
     step_name,
     usual_weekly_minutes,
 )
+from piri.domain.return_to_run import ReturnToRunError as ReturnToRunError  # for the surfaces
 from piri.domain.values import day_problem, text_problem
 from piri.services.diary import LOCAL_PERSON, store
 from piri.services.memo import kept
@@ -60,18 +59,6 @@ OFFER_IMPORTED_DAYS = 14
 NEXT_DAYS_AHEAD = 14
 BUILD_WEEKS_SHOWN = 12
 NOTES_MAX = 1000
-
-__all__ = [
-    "MATCH_TOLERANCE_PCT",
-    "NotReadyError",
-    "PlannedRun",
-    "ReturnToRunError",
-    "RunPlanView",
-    "add_next_morning",
-    "log_run",
-    "planned_runs",
-    "run_plan",
-]
 
 
 class NotReadyError(ValueError):
@@ -192,15 +179,16 @@ def _view(session: Session, owner: int, today: dt.date) -> RunPlanView:
     records = run_store.walk_runs(session, owner)
     state = replay(plan, [_report(r, diary) for r in records])
     started = bool(records)
-    paused = _paused(started, reminder is not None, phase, facts.open_warning)
+    paused = _paused(started, phase, facts.open_warning)
     step = None if state.finished else plan.steps[min(state.step_index, len(plan.steps) - 1)]
     last_day = records[-1].day if records else None
     runs = [a for a in activity_store.activities(session, owner) if a.is_run]
     next_days: list[dt.date] = []
-    if paused is None and (started or all_met(criteria)):
+    open_for_runs = paused is None and (started or all_met(criteria))
+    if open_for_runs:
         next_days = run_days(today, today + dt.timedelta(days=NEXT_DAYS_AHEAD), last_day)
     offer = None
-    if step is not None and paused is None and (started or all_met(criteria)):
+    if step is not None and open_for_runs:
         offer = _imported_offer(runs, records, step, last_day, today)
     build = None
     flags: list[LongRunFlag] = []
@@ -213,12 +201,12 @@ def _view(session: Session, owner: int, today: dt.date) -> RunPlanView:
     )
 
 
-def _paused(started: bool, warning: bool, phase: Phase, open_warning: str | None) -> str | None:
+def _paused(started: bool, phase: Phase, open_warning: str | None) -> str | None:
     """Once started, the plan waits only for an open warning sign or a flare that sent the
     program back; the pain gates after each run handle the rest."""
     if not started:
         return None
-    if warning and open_warning is not None:
+    if open_warning is not None:
         return f"The plan waits for your latest symptom check: {open_warning}"
     if phase is not Phase.RETURN_TO_RUN:
         return (
