@@ -25,7 +25,7 @@ from piri.services.return_to_run import (
     view_as_json,
 )
 from piri.web.identity import page_person
-from piri.web.pages.today import _pain, reminder_context
+from piri.web.pages.today import pain_answer, reminder_context
 from piri.web.templating import render
 
 router = APIRouter()
@@ -90,16 +90,16 @@ async def log_run_form(request: Request, person: str = Depends(page_person)) -> 
     except ValueError:
         shown = typed["day"][:40]
         errors["day"] = f"Date of the run: '{shown}' is not a date; use YYYY-MM-DD."
-    during, problem = _pain(typed["pain_during"], "pain_during", "Pain during the run", True)
+    during, problem = pain_answer(typed["pain_during"], "Pain during the run", True)
     if problem:
         errors["pain_during"] = problem
-    after, problem = _pain(typed["pain_after"], "pain_after", "Pain right after", True)
+    after, problem = pain_answer(typed["pain_after"], "Pain right after", True)
     if problem:
         errors["pain_after"] = problem
-    next_morning, problem = _pain(typed["next_morning"], "next_morning", "Next morning", False)
+    next_morning, problem = pain_answer(typed["next_morning"], "Next morning", False)
     if problem:
         errors["next_morning"] = problem
-    usual, problem = _pain(typed["usual"], "usual", "Usual morning pain", False)
+    usual, problem = pain_answer(typed["usual"], "Usual morning pain", False)
     if problem:
         errors["usual"] = problem
     if not errors and day is not None and during is not None and after is not None:
@@ -134,10 +134,10 @@ async def morning_form(request: Request, person: str = Depends(page_person)) -> 
     form = await request.form()
     typed = {name: str(form.get(name) or "").strip() for name in ("morning", "usual")}
     errors: dict[str, str] = {}
-    pain, problem = _pain(typed["morning"], "morning", "Pain on waking", True)
+    pain, problem = pain_answer(typed["morning"], "Pain on waking", True)
     if problem:
         errors["morning"] = problem
-    usual, problem = _pain(typed["usual"], "usual", "Usual morning pain", False)
+    usual, problem = pain_answer(typed["usual"], "Usual morning pain", False)
     if problem:
         errors["morning_usual"] = problem
     if not errors and pain is not None:

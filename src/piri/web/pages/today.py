@@ -184,7 +184,9 @@ def saved_check_in(person: str) -> dict[str, Any] | None:
     }
 
 
-def _pain(value: str | None, field: str, label: str, required: bool) -> tuple[int | None, str]:
+def pain_answer(value: str | None, label: str, required: bool) -> tuple[int | None, str]:
+    """A 0-10 pain score typed in a form, or the message that names what is wrong with it
+    (an empty message when it is fine; None for a score left out)."""
     text = (value or "").strip()
     if not text:
         return None, (f"{label}: choose a number from 0 to 10." if required else "")
@@ -200,8 +202,8 @@ async def morning(request: Request, person: str = Depends(page_person)) -> Respo
     """One tap: the pain on waking (and, optionally, the usual morning pain)."""
     form = await request.form()
     typed = {name: str(form.get(name) or "").strip() for name in ("morning", "usual")}
-    morning_pain, morning_error = _pain(typed["morning"], "morning", "Pain on waking", True)
-    usual_pain, usual_error = _pain(typed["usual"], "usual", "Usual morning pain", False)
+    morning_pain, morning_error = pain_answer(typed["morning"], "Pain on waking", True)
+    usual_pain, usual_error = pain_answer(typed["usual"], "Usual morning pain", False)
     errors = {k: v for k, v in (("morning", morning_error), ("usual", usual_error)) if v}
     result = None
     if not errors and morning_pain is not None:
