@@ -262,6 +262,7 @@ def drive(port: int, path: str, total: int, clients: int = CLIENTS) -> Result:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1600, help="requests per target")
+    parser.add_argument("--workers", type=int, default=1, help="piri serve --workers N")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="piri-bench-web-") as folder:
@@ -274,8 +275,10 @@ def main() -> int:
         )
         env = {**os.environ, "PIRI_HOME": str(home)}
         piri_port, bare_port = free_port(), free_port()
+        serve_command = [sys.executable, "-m", "piri", "serve", "--port", str(piri_port)]
+        serve_command += ["--workers", str(options.workers)]
         piri = subprocess.Popen(
-            [sys.executable, "-m", "piri", "serve", "--port", str(piri_port)],
+            serve_command,
             env=env,
             stdout=subprocess.DEVNULL,
         )

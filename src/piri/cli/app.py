@@ -6,6 +6,7 @@ it runs, so ``piri --help`` stays fast.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +27,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+# More server processes than this only queue on the one database.
+MAX_WORKERS = 16
 
 
 def _run(command: Callable[[], int]) -> NoReturn:
@@ -538,12 +542,21 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_WORKERS,
+            help="Server processes answering at once; one per CPU core uses them all.",
+        ),
+    ] = 1,
 ) -> None:
     """Start the web app (pages and the /api/v1 JSON API) and print its address."""
     import uvicorn
 
+    from piri.services.diary import store
     from piri.web.app import create_app, warm_up
-    from piri.web.config import ConfigError, server_config
+    from piri.web.config import WORKER_CONFIG_VARIABLE, ConfigError, for_workers, server_config
 
     try:
         config = server_config(host, port, multi_user)
@@ -553,9 +566,22 @@ def serve(
     mode = "multi-user (sign-up and login)" if config.multi_user else "single person, no login"
     typer.echo(f"Piri is running at {config.address}  ({mode}; Ctrl-C stops it)")
     typer.echo(f"API: {config.address}api/v1/docs")
-    app = create_app(config)
-    warm_up()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        app = create_app(config)
+        warm_up()
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    typer.echo(f"{workers} worker processes")
+    store()  # migrated here once, before the workers would each try at the same moment
+    os.environ[WORKER_CONFIG_VARIABLE] = for_workers(config)
+    uvicorn.run(
+        "piri.web.app:worker_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 run_plan_app = typer.Typer(

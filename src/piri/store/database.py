@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 # Imported for its session events: every change gives its person a new data version.
@@ -21,11 +21,34 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
+# Connections kept open per process. A web worker answers from up to 40 threads (the
+# thread pool FastAPI runs plain functions on); a connection opened past the pool is closed
+# again after one use, and opening one costs more than the query it was opened for (the SQLite
+# pragmas below, a PostgreSQL log-in). SQLite's are file handles, so it keeps one per thread;
+# PostgreSQL keeps fewer, as several processes share one server's connection limit. Past the
+# pool, as many again may open for a moment (a thread can hold two: its session and a version
+# read).
+SQLITE_POOL_SIZE = 40
+POSTGRES_POOL_SIZE = 10
+POSTGRES_MAX_OVERFLOW = 20
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    engine = create_engine(url, **_pool_options(make_url(url)))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _pool_options(url: URL) -> dict[str, int]:
+    if url.get_backend_name() == "sqlite":
+        in_memory = url.database in (None, "", ":memory:")
+        if in_memory:
+            return {}
+        return {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_SIZE}
+    if url.get_backend_name() == "postgresql":
+        return {"pool_size": POSTGRES_POOL_SIZE, "max_overflow": POSTGRES_MAX_OVERFLOW}
+    return {}
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -19,7 +19,7 @@ from piri import __version__
 from piri.store.versions import one_read_per_request
 from piri.web import api_reference, errors, security
 from piri.web.api import ROUTERS as API_ROUTERS
-from piri.web.config import WebConfig
+from piri.web.config import WebConfig, worker_config
 from piri.web.pages import ROUTERS as PAGE_ROUTERS
 from piri.web.templating import render
 
@@ -73,6 +73,14 @@ class OneVersionReadPerPage:
             return
         with one_read_per_request():
             await self.app(scope, receive, send)
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``piri serve --workers N`` (a uvicorn factory): the
+    configuration the command checked, handed over in the environment."""
+    app = create_app(worker_config())
+    warm_up()
+    return app
 
 
 def warm_up() -> None:

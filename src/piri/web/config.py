@@ -7,7 +7,9 @@ environment.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
+import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -15,6 +17,8 @@ from dataclasses import dataclass, field
 SECRET_KEY_VARIABLE = "PIRI_SECRET_KEY"
 MULTI_USER_VARIABLE = "PIRI_MULTI_USER"
 TIMER_PACE_VARIABLE = "PIRI_TIMER_PACE"
+# How ``piri serve --workers N`` hands its checked configuration to each worker process.
+WORKER_CONFIG_VARIABLE = "PIRI_WORKER_CONFIG"
 
 
 class ConfigError(ValueError):
@@ -87,6 +91,28 @@ def server_config(host: str, port: int, multi_user: bool | None = None) -> WebCo
         timer_pace=pace,
         secure_cookies=not loopback,
     )
+
+
+def for_workers(config: WebConfig) -> str:
+    """The configuration as text for worker processes: all of them sign cookies with the one
+    secret key, so a page served by one worker may be posted back to another."""
+    return json.dumps(dataclasses.asdict(config))
+
+
+def worker_config() -> WebConfig:
+    """In a worker process: the configuration :func:`for_workers` wrote to the environment."""
+    text = os.environ.get(WORKER_CONFIG_VARIABLE, "")
+    if not text:
+        raise ConfigError(f"{WORKER_CONFIG_VARIABLE} is not set: start workers with piri serve.")
+    try:
+        fields = json.loads(text)
+        if fields.get("allowed_hosts") is not None:
+            fields["allowed_hosts"] = tuple(fields["allowed_hosts"])
+        return WebConfig(**fields)
+    except (ValueError, TypeError, AttributeError) as problem:
+        raise ConfigError(
+            f"{WORKER_CONFIG_VARIABLE} is not a worker configuration: {problem}"
+        ) from None
 
 
 def _timer_pace(text: str) -> float:

@@ -48,6 +48,9 @@ def url_for(context: Context, name: str, /, **params: Any) -> Any:
 @cache
 def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=TEMPLATES)
+    # The templates ship inside the package: checking each one's file time on every render
+    # (Jinja's default) cost a stat call per template per page.
+    found.env.auto_reload = False
     found.env.globals["url_for"] = url_for
     found.env.globals["navigation"] = NAVIGATION
     found.env.globals["csrf_field_name"] = CSRF_FIELD
