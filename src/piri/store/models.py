@@ -236,6 +236,8 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String(255))  # argon2id, PHC string format
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Also looks after other runners (physiotherapist, coach): may accept their invitations.
+    is_clinician: Mapped[bool] = mapped_column(Boolean, default=False)
     person: Mapped[Person] = relationship()
     login_sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="account", cascade="all, delete-orphan", passive_deletes=True
@@ -312,3 +314,111 @@ class CalendarEntry(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     modified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- the care team (multi-user mode) ------------------------------------------------------------
+# A runner's consent and a clinician's work in the runner's record. These tables name the
+# runner as ``runner_id`` (not ``person_id``) where a row is about access rather than health
+# data: writing the audit log on every read must not give the runner a new data version (which
+# would throw away every answer kept for them). The clinician's published plan is the runner's
+# health data, so it carries ``person_id``.
+
+
+class CareLink(Base):
+    """A runner's consent for one clinician: what is shared, since when, and when it ended.
+
+    Withdrawn links are kept (with ``withdrawn_at``) so the runner's audit log still says who
+    had access when. At most one open link per runner and clinician (kept by the service)."""
+
+    __tablename__ = "care_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    shares: Mapped[list[str]] = mapped_column(JSON, default=list)  # piri.domain.care.SHARES
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CareInvitation(Base):
+    """A one-use code that links a runner and a clinician: made by one, entered by the other.
+    Only the SHA-256 of the code is kept; it expires after a week."""
+
+    __tablename__ = "care_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    made_by_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    made_as: Mapped[str] = mapped_column(String(10))  # "runner" or "clinician"
+    # What the runner chose to share, when the runner made the code.
+    shares: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """One read or change a clinician made in a runner's record, for the runner to read.
+
+    The actor's username is copied so the entry still says who it was after that account is
+    deleted; the runner's entries go with the runner."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    action: Mapped[str] = mapped_column(String(10))  # "read" or "change"
+    what: Mapped[str] = mapped_column(String(60))  # "progress", "plan", "note", ...
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class CareNote(Base):
+    """A note from a clinician to a runner, shown on the runner's Today page until read."""
+
+    __tablename__ = "care_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(40))
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CarePlanRow(Base):
+    """A program a clinician published for a runner. Each publication is a new row (the
+    runner sees what changed from the one before); the newest one not ended is in force."""
+
+    __tablename__ = "care_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(40))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    progression: Mapped[str] = mapped_column(String(10))  # "automatic" or "manual"
+    source: Mapped[str] = mapped_column(String(80), default="")  # the template it began from
+    # [{"exercise", "sets", "reps", "hold_seconds", "notes"}], in session order
+    items: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CareTemplate(Base):
+    """A clinician's own starting point for plans: a named list of exercises and doses."""
+
+    __tablename__ = "care_template"
+    __table_args__ = (UniqueConstraint("owner_id", "name", name="one_template_name_per_owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    items: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -26,8 +26,22 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from piri.store.models import Person
 
-# Tables whose rows are not part of what any page shows about a person's health.
-UNVERSIONED_TABLES = frozenset({"account", "login_session", "api_token"})
+# Tables whose rows are not part of what any page shows about a person's health: sign-ins,
+# and the care team's access records (consent, codes, the audit log written on every read a
+# clinician makes, notes, templates), which are always read fresh. Without this, rows that
+# have no ``person_id`` would give everyone a new version.
+UNVERSIONED_TABLES = frozenset(
+    {
+        "account",
+        "login_session",
+        "api_token",
+        "care_link",
+        "care_invitation",
+        "audit_entry",
+        "care_note",
+        "care_template",
+    }
+)
 
 
 def new_token() -> str:

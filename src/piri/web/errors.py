@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from piri.domain.answers import AnswerError
+from piri.services.care import CareError, NoAccessError, NotAClinicianError
 from piri.services.library import InvalidChoiceError, NotFoundError
 from piri.web.identity import NotSignedInError, SignInRequiredError
 from piri.web.security import CsrfError
@@ -83,6 +84,26 @@ def install(app: FastAPI) -> None:
         return _page(
             request, 404, "Not found", str(exc), suggestions=exc.suggestions, link_prefix=prefix
         )
+
+    # The care team (piri.services.care): one answer for "no such runner", "no open link" and
+    # "not shared", so nobody learns who uses the server by guessing usernames.
+    @app.exception_handler(NoAccessError)
+    async def no_access(request: Request, exc: NoAccessError) -> Response:
+        if _is_api(request):
+            return error(404, "no_access", str(exc))
+        return _page(request, 404, "Not shared with you", str(exc))
+
+    @app.exception_handler(NotAClinicianError)
+    async def not_a_clinician(request: Request, exc: NotAClinicianError) -> Response:
+        if _is_api(request):
+            return error(403, "not_a_clinician", str(exc))
+        return _page(request, 403, "For clinicians", str(exc))
+
+    @app.exception_handler(CareError)
+    async def care_refused(request: Request, exc: CareError) -> Response:
+        if _is_api(request):
+            return error(422, "invalid_care_request", exc.message, field=exc.field)
+        return _page(request, 422, "That did not work", exc.message)
 
     @app.exception_handler(InvalidChoiceError)
     async def invalid_choice(request: Request, exc: InvalidChoiceError) -> Response:

@@ -1,0 +1,186 @@
+"""Reading and writing the care team: consent links, invitation codes and the audit log.
+
+People are looked up by account (a clinician names a runner by username). Codes arrive
+already hashed. Times are stored in UTC; reads go through :func:`piri.store.accounts.utc`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, aliased
+
+from piri.store.accounts import username_key
+from piri.store.models import Account, AuditEntry, CareInvitation, CareLink, Person
+
+
+def account_by_person_id(session: Session, person_id: int) -> Account | None:
+    return session.scalar(select(Account).where(Account.person_id == person_id))
+
+
+def person_id_of_username(session: Session, username: str) -> int | None:
+    found: int | None = session.scalar(
+        select(Account.person_id).where(Account.username_key == username_key(username))
+    )
+    return found
+
+
+# Links
+
+
+def open_link(session: Session, runner_id: int, clinician_id: int) -> CareLink | None:
+    return session.scalar(
+        select(CareLink).where(
+            CareLink.runner_id == runner_id,
+            CareLink.clinician_id == clinician_id,
+            CareLink.withdrawn_at.is_(None),
+        )
+    )
+
+
+def link_by_id(session: Session, link_id: int) -> CareLink | None:
+    return session.get(CareLink, link_id)
+
+
+def add_link(
+    session: Session, runner_id: int, clinician_id: int, shares: Sequence[str], now: dt.datetime
+) -> CareLink:
+    row = CareLink(
+        runner_id=runner_id, clinician_id=clinician_id, shares=list(shares), created_at=now
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def links_of_runner(session: Session, runner_id: int) -> list[tuple[CareLink, str]]:
+    """The runner's links, open ones first and newest first, with each clinician's username."""
+    rows = session.execute(
+        select(CareLink, Account.username)
+        .join(Account, Account.person_id == CareLink.clinician_id)
+        .where(CareLink.runner_id == runner_id)
+        .order_by(CareLink.withdrawn_at.is_not(None), CareLink.created_at.desc(), CareLink.id)
+    )
+    return [(link, username) for link, username in rows]
+
+
+def open_links_of_clinician(session: Session, clinician_id: int) -> list[tuple[CareLink, str, str]]:
+    """The clinician's open links with each runner's username and person name, by username."""
+    rows = session.execute(
+        select(CareLink, Account.username, Person.name)
+        .join(Account, Account.person_id == CareLink.runner_id)
+        .join(Person, Person.id == CareLink.runner_id)
+        .where(CareLink.clinician_id == clinician_id, CareLink.withdrawn_at.is_(None))
+        .order_by(Account.username_key)
+    )
+    return [(link, username, name) for link, username, name in rows]
+
+
+def open_link_by_username(
+    session: Session, clinician_id: int, runner_username: str
+) -> tuple[CareLink, str] | None:
+    """The clinician's open link to the runner with this username, and the runner's person
+    name; None when there is no such runner or no open link (the caller cannot tell which)."""
+    runner = aliased(Person)
+    found = session.execute(
+        select(CareLink, runner.name)
+        .join(Account, Account.person_id == CareLink.runner_id)
+        .join(runner, runner.id == CareLink.runner_id)
+        .where(
+            Account.username_key == username_key(runner_username),
+            CareLink.clinician_id == clinician_id,
+            CareLink.withdrawn_at.is_(None),
+        )
+    ).first()
+    return (found[0], found[1]) if found else None
+
+
+# Invitations
+
+
+def add_invitation(
+    session: Session,
+    code_hash: str,
+    made_by_id: int,
+    made_as: str,
+    shares: Sequence[str],
+    now: dt.datetime,
+    expires_at: dt.datetime,
+) -> CareInvitation:
+    row = CareInvitation(
+        code_hash=code_hash,
+        made_by_id=made_by_id,
+        made_as=made_as,
+        shares=list(shares),
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def invitation_by_hash(session: Session, code_hash: str) -> CareInvitation | None:
+    return session.scalar(
+        select(CareInvitation).where(CareInvitation.code_hash == code_hash).with_for_update()
+    )
+
+
+def open_invitations(session: Session, made_by_id: int, now: dt.datetime) -> list[CareInvitation]:
+    return list(
+        session.scalars(
+            select(CareInvitation)
+            .where(
+                CareInvitation.made_by_id == made_by_id,
+                CareInvitation.used_at.is_(None),
+                CareInvitation.expires_at > now,
+            )
+            .order_by(CareInvitation.created_at.desc())
+        )
+    )
+
+
+# The audit log
+
+
+def add_audit_entries(
+    session: Session,
+    runner_ids: Sequence[int],
+    actor_id: int,
+    actor_name: str,
+    action: str,
+    what: str,
+    detail: str,
+    now: dt.datetime,
+) -> None:
+    """One entry per runner, in one statement (the caseload reads fifty runners at once)."""
+    if not runner_ids:
+        return
+    session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "runner_id": runner_id,
+                "actor_id": actor_id,
+                "actor_name": actor_name,
+                "at": now,
+                "action": action,
+                "what": what,
+                "detail": detail,
+            }
+            for runner_id in runner_ids
+        ],
+    )
+
+
+def audit_entries(session: Session, runner_id: int, limit: int) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.runner_id == runner_id)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
