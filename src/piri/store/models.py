@@ -350,9 +350,7 @@ class CareInvitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    made_by_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), index=True
-    )
+    made_by_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     made_as: Mapped[str] = mapped_column(String(10))  # "runner" or "clinician"
     # What the runner chose to share, when the runner made the code.
     shares: Mapped[list[str]] = mapped_column(JSON, default=list)
