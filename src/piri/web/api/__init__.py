@@ -7,7 +7,10 @@ from fastapi import APIRouter
 from piri.web.api import (
     accounts,
     calendar,
+    care,
     check,
+    clinic,
+    clinic_plan,
     diary,
     handout,
     library,
@@ -32,4 +35,7 @@ ROUTERS: list[APIRouter] = [
     runs.router,
     accounts.router,
     calendar.router,
+    care.router,
+    clinic.router,
+    clinic_plan.router,
 ]

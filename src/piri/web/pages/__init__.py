@@ -7,7 +7,10 @@ from fastapi import APIRouter
 from piri.web.pages import (
     account,
     calendar,
+    care,
     check,
+    clinic,
+    clinic_plan,
     diary,
     exercises,
     figures,
@@ -44,4 +47,7 @@ ROUTERS: list[APIRouter] = [
     runs.router,
     settings.router,
     calendar.router,
+    care.router,
+    clinic.router,
+    clinic_plan.router,
 ]
