@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from piri.services import library
+from piri.services import care, library
 from piri.web.identity import config_of, viewer
 from piri.web.security import CSRF_FIELD, csrf_token
 
@@ -30,6 +30,21 @@ NAVIGATION = [
     ("/runs", "Runs"),
     ("/settings", "Settings"),
 ]
+
+
+# Added after NAVIGATION on a shared server: the runner's care team, and for clinicians
+# (account page) their caseload.
+CARE_NAVIGATION = [("/care", "Care team")]
+CLINIC_NAVIGATION = [("/clinic", "Clinic")]
+
+
+def _care_navigation(request: Request) -> list[tuple[str, str]]:
+    """The care-team entries for this viewer: none in single-person mode or signed out. The
+    role is read fresh (one small query), as everything about the care team is."""
+    person = viewer(request).person
+    if not config_of(request).multi_user or person is None:
+        return []
+    return CARE_NAVIGATION + (CLINIC_NAVIGATION if care.is_clinician(person) else [])
 
 
 STATIC_PREFIX = "/static/"  # where app.py mounts static/
@@ -69,5 +84,6 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         timer_pace=config.timer_pace,
         current_path=request.url.path,
         is_htmx=request.headers.get("hx-request") == "true",
+        care_navigation=_care_navigation(request),
     )
     return templates().TemplateResponse(request, template, context, status_code=status_code)

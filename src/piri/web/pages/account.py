@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from piri.services import accounts as account_service
+from piri.services import care as care_service
 from piri.services.accounts import AccountError, LoginFailedError, NoAccountError
 from piri.web import accounts as web_accounts
 from piri.web.identity import config_of, page_person, viewer
@@ -203,6 +204,7 @@ def _account_page(
         sessions=account_service.active_sessions(person),
         errors=errors or {},
         password_min=account_service.PASSWORD_MIN,
+        clinician=care_service.is_clinician(person),
         done=request.query_params.get("done"),
         **extra,
     )
@@ -284,3 +286,20 @@ def revoke_token(request: Request, token_id: int, person: str = Depends(page_per
     except NoAccountError:
         return _no_accounts(request, 404)
     return RedirectResponse("/account?done=revoked", status_code=303)
+
+
+@router.post("/account/clinician")
+async def set_clinician(request: Request, person: str = Depends(page_person)) -> Response:
+    """The clinician role ("I look after runners"): the person stays a runner either way."""
+    if not config_of(request).multi_user:
+        return _no_accounts(request, 404)
+    form = await _form(request)
+    on = form.get("clinician") == "yes"
+    try:
+        account_service.account(person)
+    except NoAccountError:
+        return _no_accounts(request, 404)
+    care_service.set_clinician(person, on)
+    return RedirectResponse(
+        f"/account?done={'clinician-on' if on else 'clinician-off'}#clinician", status_code=303
+    )
