@@ -11,6 +11,15 @@ from sqlalchemy.orm import Session
 from piri.content.loader import library
 from piri.content.models import Equipment, Phase
 from piri.content.program_models import ProgramPhase
+from piri.domain.care_plan import (
+    PlanItem,
+    Progression,
+    dose_of,
+    item_from_json,
+    manual_decision,
+    prescribed_week_plan,
+    progresses_automatically,
+)
 from piri.domain.exercise_hold import (
     CheckReminder,
     Cleared,
@@ -33,10 +42,12 @@ from piri.domain.progression import PainReport, Prescription, Verdict, decide, j
 from piri.domain.values import day_problem, text_problem
 from piri.services.diary import LOCAL_PERSON, store
 from piri.services.memo import kept
+from piri.store import care_plans as care_plan_store
 from piri.store import diary as diary_store
 from piri.store import program as program_store
+from piri.store.accounts import utc
 from piri.store.database import transaction
-from piri.store.models import SessionRecord
+from piri.store.models import CarePlanRow, SessionRecord
 
 SIDES = ("left", "right", "both")
 RUNNING_STATUSES = ("running_normally", "running_with_pain", "stopped")
@@ -60,12 +71,25 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Prescribed:
+    """The plan a clinician published for the runner, while it is in force."""
+
+    plan_id: int
+    author: str  # the clinician's username, as the runner sees it
+    published_at: dt.datetime
+    progression: Progression
+    source: str
+    items: tuple[PlanItem, ...]
+
+
+@dataclass(frozen=True)
 class Week:
     phase: ProgramPhase
     since: dt.date
     profile: RunnerProfile
     days: list[DayPlan]
     slots: list[Slot]
+    prescribed: Prescribed | None = None  # None: Piri's own program
 
 
 # --- profile ---------------------------------------------------------------------------------
@@ -222,6 +246,9 @@ def _week(session: Session, owner: int, today: dt.date) -> Week:
     if since is None:
         since = today
         program_store.save_phase(session, owner, phase, since)
+    published = care_plan_store.plan_in_force(session, owner)
+    if published is not None:
+        return _prescribed_week(session, owner, published, profile, phase, since)
     slots = _slots(session, owner, profile, phase, since, today)
     days = week_plan(
         phase,
@@ -261,6 +288,59 @@ def _slots(
                 program_store.start_prescription(session, owner, key, dose)
         easier, harder = ladder_links(ladder, dose.exercise)
         slots.append(Slot(key, ladder, replace(dose, easier=easier, harder=harder), good))
+    return slots
+
+
+def _prescribed_week(
+    session: Session,
+    owner: int,
+    row: CarePlanRow,
+    profile: RunnerProfile,
+    phase: Phase,
+    since: dt.date,
+) -> Week:
+    """The week under a clinician's plan: its exercises and doses on the runner's own
+    training days. Under automatic progression each strength exercise counted in reps has a
+    dose line of its own (started at the clinician's dose, one per publication), which the
+    pain rules move as they move Piri's own ladders; everything else keeps its dose."""
+    content = library()
+    prescribed = Prescribed(
+        row.id,
+        row.author_name,
+        utc(row.published_at),
+        Progression(row.progression),
+        row.source,
+        tuple(item_from_json(item) for item in row.items),
+    )
+    slots = []
+    if prescribed.progression is Progression.AUTOMATIC:
+        slots = _prescribed_slots(session, owner, prescribed)
+    moved = {slot.dose.exercise: slot.dose for slot in slots}
+    items = []
+    for item in prescribed.items:
+        exercise = content.exercises[item.exercise]
+        dose = moved.get(item.exercise)
+        if dose is not None:
+            item = replace(item, sets=dose.sets, reps=dose.reps)
+        items.append((item.exercise, dose_of(exercise, item)))
+    days = prescribed_week_plan(items, profile.days_per_week, SecondsOf(content.exercises))
+    return Week(content.program.phase(phase), since, profile, days, slots, prescribed)
+
+
+def _prescribed_slots(session: Session, owner: int, prescribed: Prescribed) -> list[Slot]:
+    exercises = library().exercises
+    stored = program_store.prescriptions(session, owner)
+    slots = []
+    for item in prescribed.items:
+        if not progresses_automatically(exercises[item.exercise]) or item.reps is None:
+            continue
+        key = f"care-{prescribed.plan_id}-{item.exercise}"[:50]
+        if key in stored:
+            dose, good = stored[key]
+        else:
+            dose, good = Prescription(item.exercise, item.sets, item.reps), 0
+            program_store.start_prescription(session, owner, key, dose)
+        slots.append(Slot(key, [item.exercise], dose, good))
     return slots
 
 
@@ -367,6 +447,12 @@ def _adjust_doses(
 ) -> list[str]:
     week = _week(session, owner, today)
     done = {str(e["exercise"]): e for e in record.exercises}
+    if week.prescribed is not None and week.prescribed.progression is Progression.MANUAL:
+        return [
+            manual_decision(item, _name(item.exercise), week.prescribed.author, report)
+            for item in week.prescribed.items
+            if item.exercise in done
+        ] or [_pain_check(report)]
     decisions = []
     for slot in week.slots:
         if slot.dose.exercise not in done:
@@ -385,9 +471,13 @@ def _adjust_doses(
                 why = why.replace(neighbour, _name(neighbour))
         decisions.append(f"{_name(slot.dose.exercise)}: {why}")
     if not decisions:
-        verdict, reason = judge_pain(report)
-        decisions.append(f"Pain check: {verdict.value.replace('_', ' ')}, because {reason}.")
+        decisions.append(_pain_check(report))
     return decisions
+
+
+def _pain_check(report: PainReport) -> str:
+    verdict, reason = judge_pain(report)
+    return f"Pain check: {verdict.value.replace('_', ' ')}, because {reason}."
 
 
 def _check_phase(session: Session, owner: int, today: dt.date) -> PhaseDecision:
