@@ -520,6 +520,29 @@ def import_data(
 
 
 @app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="The new file to write the copy to.")],
+) -> None:
+    """Copy the whole database to FILE, consistently, even while Piri runs."""
+    from piri.cli.backup import run_backup
+
+    _run(lambda: run_backup(file))
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A file written by 'piri backup'.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: replace what is stored now.")
+    ] = False,
+) -> None:
+    """Put a backup back in place of the database (the current one is kept beside it)."""
+    from piri.cli.backup import run_restore
+
+    _run(lambda: run_restore(file, yes))
+
+
+@app.command()
 def forget(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete everything.")] = False,
 ) -> None:
