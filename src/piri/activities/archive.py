@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -30,6 +32,21 @@ ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 STRAVA_INDEX = "activities.csv"
 STRAVA_INDEX_MAX_BYTES = 64 * 1024 * 1024
 COMPRESSED_SUFFIX = ".gz"
+
+
+# What reading a damaged archive can raise besides BadZipFile: a corrupt deflate stream
+# (zlib.error), a flipped compression-method byte (NotImplementedError: "compression method not
+# supported"), a flipped encryption bit (RuntimeError: "password required"), truncation
+# (EOFError, OSError) and a broken LZMA entry. Found by tests/test_parser_properties.py.
+DAMAGED_ARCHIVE = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    RuntimeError,
+)
 
 
 class UnsafeArchiveError(Exception):
@@ -88,7 +105,7 @@ def _from_file(path: Path, limits: Limits) -> Iterator[Found | Skipped]:
         try:
             with zipfile.ZipFile(path) as archive:
                 yield from _from_zip(archive, str(path), limits, depth=1)
-        except (zipfile.BadZipFile, OSError) as error:
+        except DAMAGED_ARCHIVE as error:
             yield Skipped(str(path), f"not a readable ZIP archive ({error})")
         except UnsafeArchiveError as error:
             yield Skipped(str(path), f"refused: {error}")
@@ -140,12 +157,19 @@ def strava_sports(archive: zipfile.ZipFile) -> dict[str, str]:
         return {}
     if info.file_size > STRAVA_INDEX_MAX_BYTES:
         return {}
-    text = _read_capped(archive, info, STRAVA_INDEX_MAX_BYTES).decode("utf-8", errors="replace")
-    sports = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        name, sport = row.get("Filename"), row.get("Activity Type")
-        if name and sport:
-            sports[name.strip()] = sport.strip()
+    try:
+        raw = _read_capped(archive, info, STRAVA_INDEX_MAX_BYTES)
+    except DAMAGED_ARCHIVE:  # a damaged index only loses the sport names it would give
+        return {}
+    text = raw.decode("utf-8", errors="replace")
+    sports: dict[str, str] = {}
+    try:
+        for row in csv.DictReader(io.StringIO(text)):
+            name, sport = row.get("Filename"), row.get("Activity Type")
+            if isinstance(name, str) and isinstance(sport, str) and name and sport:
+                sports[name.strip()] = sport.strip()
+    except csv.Error:  # a damaged index (a NUL byte, say): keep the names read before it
+        pass
     return sports
 
 
@@ -177,7 +201,7 @@ def _from_zip(
             yield Found(origin, kind, _gunzip(data, name, limits), hint)
         except UnsafeArchiveError as error:
             yield Skipped(origin, f"refused: {error}")
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        except DAMAGED_ARCHIVE as error:
             yield Skipped(origin, f"cannot be read from the archive ({error})")
 
 
@@ -193,7 +217,7 @@ def _nested_zip(
             yield from _from_zip(inner, origin, limits, depth + 1)
     except UnsafeArchiveError as error:
         yield Skipped(origin, f"refused: {error}")
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+    except DAMAGED_ARCHIVE as error:
         yield Skipped(origin, f"not a readable ZIP archive ({error})")
 
 
@@ -212,7 +236,7 @@ def _gunzip(data: bytes, name: str, limits: Limits) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             out = stream.read(limits.max_entry_bytes + 1)
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:
         raise UnsafeArchiveError(f"'{name}' is not a valid gzip file ({error})") from None
     if len(out) > limits.max_entry_bytes:
         raise UnsafeArchiveError(f"'{name}' unpacks to more than {limits.max_entry_bytes} bytes")
