@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from piri.services.program import profile_started
 from piri.web.api.program import plan_overview
 from piri.web.identity import page_person
-from piri.web.pages.today import reminder_context
+from piri.web.pages.today import care_context, reminder_context
 from piri.web.templating import render
 
 router = APIRouter()
@@ -28,7 +28,7 @@ PLAN_WAITS = (
 
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(request: Request, person: str = Depends(page_person)) -> HTMLResponse:
-    check = {**reminder_context(person), "waits": PLAN_WAITS}
+    check = {**reminder_context(person), **care_context(request, person), "waits": PLAN_WAITS}
     if not profile_started(person):
         return render(request, "plan/plan.html", title="Your plan", needs_profile=True, **check)
     return render(

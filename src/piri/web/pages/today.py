@@ -25,6 +25,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from piri.content.loader import library
 from piri.domain.values import whole_number
+from piri.services import care_notes, care_plan
+from piri.services.care_notes import NoteNotFoundError
 from piri.services.library import list_routines
 from piri.services.program import (
     NothingToClearError,
@@ -38,7 +40,7 @@ from piri.services.program import (
 )
 from piri.services.sessions import latest_decisions, phase_outlook
 from piri.web.api.program import morning_document, today_document
-from piri.web.identity import page_person
+from piri.web.identity import config_of, page_person
 from piri.web.templating import render
 
 router = APIRouter()
@@ -85,8 +87,35 @@ def reminder_context(person: str) -> dict[str, Any]:
     }
 
 
-def _context(person: str) -> dict[str, Any]:
-    check = {**reminder_context(person), "seen_form": True, "seen_errors": {}, "cleared": None}
+def care_context(request: Request, person: str) -> dict[str, Any]:
+    """What the care team left for the runner (multi-user mode only; a single person has no
+    care team, so nothing is read): unread ``care_notes``, the undismissed ``plan_changes``
+    and the ``care_plan`` in force (who set it)."""
+    if not config_of(request).multi_user:
+        return {"care_notes": [], "plan_changes": [], "care_plan": None, "care_plan_notes": []}
+    in_force = care_plan.care_plan_of(person)
+    names = library().exercises
+    return {
+        "care_notes": care_notes.unread_notes(person),
+        "plan_changes": care_plan.plan_announcements(person),
+        "care_plan": in_force,
+        # (exercise id, name, the clinician's note) for each exercise with a note
+        "care_plan_notes": [
+            (i.exercise, names[i.exercise].name, i.notes)
+            for i in (in_force.items if in_force else ())
+            if i.notes
+        ],
+    }
+
+
+def _context(person: str, request: Request) -> dict[str, Any]:
+    check = {
+        **care_context(request, person),
+        **reminder_context(person),
+        "seen_form": True,
+        "seen_errors": {},
+        "cleared": None,
+    }
     if not profile_started(person):
         return {"needs_profile": True, "routines": list_routines(), **check}
     today = today_document(person)
@@ -121,7 +150,7 @@ def today_page(
 ) -> HTMLResponse:
     """Today; ``?checked_in=1`` (after a plain-form check-in) also shows what it decided,
     ``?seen=1`` (after the runner said a professional has seen them) what that cleared."""
-    context = _context(person)
+    context = _context(person, request)
     if checked_in is not None:
         context["result"] = saved_check_in(person)
     if seen is not None:
@@ -154,12 +183,31 @@ async def seen_by_professional(request: Request, person: str = Depends(page_pers
         else:
             # Post/Redirect/Get: a reload of the page that follows sends nothing again.
             return RedirectResponse("/today?seen=1", status_code=303)
-    page = _context(person)
+    page = _context(person, request)
     if page["reminder"] is None:
         page["nothing_to_clear"] = nothing_to_clear
         return render(request, "today/today.html", status_code=409, title="Today", **page)
     page["seen_errors"] = {"confirm": NOT_TICKED}
     return render(request, "today/today.html", status_code=422, title="Today", **page)
+
+
+@router.post("/today/notes/{note_id}/read", response_class=HTMLResponse)
+def note_read(request: Request, note_id: int, person: str = Depends(page_person)) -> Response:
+    """The runner has read a note from their care team, or dismisses a plan change: it
+    leaves Today (and Plan). Only the runner's own notes."""
+    try:
+        care_notes.mark_read(person, note_id)
+    except NoteNotFoundError as exc:
+        return render(
+            request,
+            "error.html",
+            status_code=404,
+            title="Not found",
+            heading="Not found",
+            message=str(exc),
+        )
+    back = "/plan" if request.query_params.get("back") == "plan" else "/today"
+    return RedirectResponse(back, status_code=303)
 
 
 def saved_check_in(person: str) -> dict[str, Any] | None:
@@ -236,6 +284,6 @@ async def morning(request: Request, person: str = Depends(page_person)) -> Respo
     if result is not None:
         # Post/Redirect/Get: a reload of the page that follows cannot send the pain again.
         return RedirectResponse("/today?checked_in=1#morning", status_code=303)
-    page = _context(person)
+    page = _context(person, request)
     page.update(context)
     return render(request, "today/today.html", status_code=status, title="Today", **page)
