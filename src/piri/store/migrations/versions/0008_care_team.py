@@ -27,10 +27,12 @@ def _person(name: str, *, cascade: bool = True, index: bool = True) -> sa.Column
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("account") as batch:
-        batch.add_column(
-            sa.Column("is_clinician", sa.Boolean, nullable=False, server_default=sa.false())
-        )
+    # A plain ALTER TABLE ... ADD COLUMN, never a batch (copy-and-move) on SQLite: with foreign
+    # keys on, dropping the old account table would cascade to every login session and API
+    # token (tests/test_migrations.py caught exactly that).
+    op.add_column(
+        "account", sa.Column("is_clinician", sa.Boolean, nullable=False, server_default=sa.false())
+    )
     op.create_table(
         "care_link",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -105,5 +107,4 @@ def downgrade() -> None:
         "care_link",
     ):
         op.drop_table(table)
-    with op.batch_alter_table("account") as batch:
-        batch.drop_column("is_clinician")
+    op.drop_column("account", "is_clinician")  # SQLite 3.35 and newer drop columns in place
