@@ -8,11 +8,15 @@ runner)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import create_engine, text
 
 from piri.content.loader import library
 from piri.content.models import Phase
@@ -35,6 +39,8 @@ from piri.services import diary as diary_service
 from piri.services import program as coach
 from piri.services.care import CareError, NoAccessError, NotAClinicianError
 from piri.services.care_notes import NoteNotFoundError
+from piri.settings import normalise_database_url
+from tests.store_backends import BACKENDS, POSTGRES_VARIABLE
 
 MONDAY = dt.date(2026, 1, 5)
 EXERCISES = library().exercises
@@ -162,10 +168,45 @@ def test_a_routine_template_round_trips_through_its_json() -> None:
 # --- the services ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def people(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+@contextmanager
+def database(backend: str) -> Iterator[str | None]:
+    """None for SQLite in PIRI_HOME; for PostgreSQL the address of a private schema, dropped
+    after (skipped without PIRI_TEST_POSTGRES_URL)."""
+    if backend == "sqlite":
+        yield None
+        return
+    url = os.environ.get(POSTGRES_VARIABLE, "").strip()
+    if not url:
+        pytest.skip(f"skipped on PostgreSQL: set {POSTGRES_VARIABLE} (.ci/run sets it)")
+    schema = f"piri_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_database_url(url))
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        diary_service.close_engines()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def people(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    with database(request.param) as url:
+        yield from _people(tmp_path, monkeypatch, url)
+
+
+def _people(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str | None
+) -> Iterator[dict[str, str]]:
     monkeypatch.setenv("PIRI_HOME", str(tmp_path))
-    monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
+    if url is None:
+        monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("PIRI_DATABASE_URL", url)
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
     diary_service.close_engines()
