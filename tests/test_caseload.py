@@ -295,3 +295,17 @@ def test_one_runner_and_their_progress_are_refused_after_withdrawal(clinic: str)
     assert caseload_service.caseload(clinic, TODAY) == []
     what = [entry.what for entry in care.audit_log(runner.person)]
     assert "progress" in what and "summary" in what and "caseload" in what
+
+
+def test_a_kept_summary_is_read_again_once_the_runner_s_data_changes(clinic: str) -> None:
+    add_runners(clinic, 0, 2)
+    first = count_statements(lambda: caseload_service.caseload(clinic, TODAY))
+    again = count_statements(lambda: caseload_service.caseload(clinic, TODAY))
+    assert again < first  # nothing changed: only the links, the audit and the versions
+    runner = accounts.find_account("runner1")
+    assert runner is not None
+    flare = DayEntry(TODAY, pain_now=8, worst_pain=9)
+    diary_service.log_day(flare, person=runner.person, today=TODAY)
+    lines = {line.username: line for line in caseload_service.caseload(clinic, TODAY)}
+    assert AlertKind.PAIN_FLARE in [a.kind for a in lines["runner1"].summary.alerts]
+    assert AlertKind.PAIN_FLARE not in [a.kind for a in lines["runner0"].summary.alerts]

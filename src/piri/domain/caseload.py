@@ -26,8 +26,11 @@ from piri.domain.load import (
     CHRONIC_DAYS,
     SPIKE_BAND_LABELS,
     SPIKE_WINDOW_DAYS,
+    acwr_series,
     acwr_zone,
-    analyse_load,
+    daily_loads,
+    describe_runs,
+    run_day,
 )
 from piri.domain.outcomes import Change, lefs_change, pain_change, psfs_change
 from piri.domain.pain_load import compared_pairs, flare_change
@@ -452,15 +455,22 @@ def load_flags(
     window read; the ratio is disputed, so the page shows it with that criticism."""
     if not any(a.is_run for a in activities):
         return None
-    report = analyse_load(activities, [d.day for d in diary], until=today)
+    # analyse_load's first steps, without its weekly figures (monotony and strain, which the
+    # caseload does not show and which cost most of its time)
+    recorded = {d.day for d in diary if d.day <= today} | {run_day(a) for a in activities}
+    runs = [r for r in describe_runs(activities) if r.day <= today]
+    first = min(recorded | {today})
+    days = daily_loads(runs, recorded, first, today)
+    # today's rolling ratio reads only the last 28 days
+    ratios = acwr_series(days[-CHRONIC_DAYS:], "distance")
     since = today - dt.timedelta(days=RECENT_DAYS - 1)
-    recent = [r for r in report.runs if since <= r.day <= today]
+    recent = [r for r in runs if since <= r.day <= today]
     spikes = tuple(
         (r.day, SPIKE_BAND_LABELS[r.spike.band])
         for r in recent
         if r.spike is not None and r.spike.band is not None
     )
-    latest = report.distance_acwr[-1] if report.distance_acwr else None
+    latest = ratios[-1] if ratios else None
     ratio = latest.ratio if latest is not None and latest.day == today else None
     return LoadFlags(
         spikes=spikes,

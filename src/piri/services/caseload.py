@@ -6,12 +6,18 @@ is read once for all the runners together (``person_id IN (...)`` within the win
 rules look at), never once per runner, so a caseload of 50 costs the same queries as one of
 2. A table is read only for the runners who share it. The summaries themselves are pure
 (:mod:`piri.domain.caseload`).
+
+Summaries are kept in this process until the runner's data changes: the data versions of
+all the runners (``piri.store.versions``) are read in one query, and only the runners whose
+version (or the day, or what they share) changed are read and summarised again. Links and
+access are never kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -90,19 +96,50 @@ def runner_summary(clinician: str, username: str, today: dt.date | None = None) 
     return _lines([runner], day)[0]
 
 
+# Summaries kept: (runner id, data version, day, shares) -> summary. Enough for a clinic's
+# caseloads in one process; the oldest go first.
+MAX_KEPT = 5000
+_kept: OrderedDict[tuple[int, str, dt.date, tuple[Share, ...]], RunnerSummary] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def forget_kept() -> None:
+    with _kept_lock:
+        _kept.clear()
+
+
 def _lines(runners: Sequence[_Runner], today: dt.date) -> list[CaseloadLine]:
+    if not runners:
+        return []
     with transaction(store()) as session:
-        records = read_records(session, runners, today)
-    return [
-        CaseloadLine(
-            r.username,
-            r.runner,
-            r.link_id,
-            r.access,
-            summarise(records[r.runner_id], r.access, today),
+        versions = dict(
+            session.execute(
+                select(Person.id, Person.data_version).where(
+                    Person.id.in_([r.runner_id for r in runners])
+                )
+            ).all()
         )
-        for r in runners
-    ]
+        keys = {
+            r.runner_id: (r.runner_id, versions.get(r.runner_id, ""), today, r.access.shares)
+            for r in runners
+        }
+        with _kept_lock:
+            found = {r.runner_id: _kept.get(keys[r.runner_id]) for r in runners}
+        missing = [r for r in runners if found[r.runner_id] is None]
+        records = read_records(session, missing, today)
+    for runner in missing:
+        summary = summarise(records[runner.runner_id], runner.access, today)
+        found[runner.runner_id] = summary
+        with _kept_lock:
+            _kept[keys[runner.runner_id]] = summary
+            while len(_kept) > MAX_KEPT:
+                _kept.popitem(last=False)
+    out = []
+    for r in runners:
+        line = found[r.runner_id]
+        assert line is not None
+        out.append(CaseloadLine(r.username, r.runner, r.link_id, r.access, line))
+    return out
 
 
 def _sharing(runners: Sequence[_Runner], share: Share) -> list[int]:
