@@ -30,6 +30,8 @@ from piri.web.templating import render
 
 router = APIRouter()
 
+START_EMPTY = "none"  # ?start=none: the builder with nothing ticked, to pick from the library
+
 DONE = {
     "published": "Published: the runner's program follows this plan from their next page, "
     "and they are told what changed.",
@@ -138,7 +140,10 @@ def _field_of(problem: CareError, rows: list[Row]) -> str:
 
 
 def _start(builder: Builder, key: str | None) -> tuple[tuple[PlanItem, ...], str]:
-    """Where the form starts: the chosen template, else the plan in force, else nothing."""
+    """Where the form starts: the chosen template ("none": nothing ticked), else the plan in
+    force, else nothing."""
+    if key == START_EMPTY:
+        return (), ""
     if key:
         for template in builder.templates:
             if template.key == key:
