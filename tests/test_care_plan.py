@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from piri.content.loader import library
 from piri.content.models import Phase
@@ -40,6 +40,8 @@ from piri.services import program as coach
 from piri.services.care import CareError, NoAccessError, NotAClinicianError
 from piri.services.care_notes import NoteNotFoundError
 from piri.settings import normalise_database_url
+from piri.store.database import transaction
+from piri.store.models import CarePlanRow
 from tests.store_backends import BACKENDS, POSTGRES_VARIABLE
 
 MONDAY = dt.date(2026, 1, 5)
@@ -427,3 +429,16 @@ def test_a_single_person_has_no_care_plan_and_no_cards(
     assert plans.plan_announcements(diary_service.LOCAL_PERSON) == []
     assert notes.unread_notes(diary_service.LOCAL_PERSON) == []
     diary_service.close_engines()
+
+
+def test_a_stored_plan_naming_an_exercise_gone_from_the_library_still_gives_a_week(
+    people: dict[str, str],
+) -> None:
+    plans.publish(people["bea"], "ana", PLAN, "automatic")
+    with transaction(diary_service.store()) as session:
+        row = session.scalars(select(CarePlanRow)).one()
+        row.items = [*row.items, {"exercise": "retired-exercise", "sets": 1, "reps": 5}]
+    week = coach.this_week(people["ana"], MONDAY)
+    assert [e for e, _d in week.days[0].items] == ["clamshell", "supine-piriformis-stretch"]
+    in_force = plans.care_plan_of(people["ana"])
+    assert in_force is not None and in_force.items[-1].exercise == "retired-exercise"

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from piri.services import care
+from piri.services import care, care_plan
 from piri.services import program as coach
 from tests.web.accounts_fixtures import (
     api_token,
@@ -268,3 +268,57 @@ def test_a_single_person_sees_no_care_team_cards(client: TestClient) -> None:
     coach.update_profile(days_per_week=3)
     page = client.get("/today")
     assert page.status_code == 200 and "care team" not in page.text.lower()
+
+
+HOSTILE = [
+    "",
+    " ",
+    "-1",
+    "0",
+    "3.5",
+    "1e9",
+    "٣",
+    "²",
+    "99999999999999999999",
+    "\x00",
+    "<b>x</b>",
+    "x" * 5000,
+]
+
+
+def test_hostile_values_in_every_builder_field_are_refused_clearly_and_publish_nothing(
+    four: dict[str, Person],
+) -> None:
+    bea = four["bea"]
+    good = {
+        "progression": "manual",
+        "row": "clamshell",
+        "clamshell.include": "yes",
+        "clamshell.sets": "2",
+        "clamshell.reps": "10",
+        "clamshell.notes": "",
+    }
+    for name in ("clamshell.sets", "clamshell.reps", "clamshell.notes", "progression", "row"):
+        for value in HOSTILE:
+            answer = form(bea, "/clinic/runners/ana/plan", {**good, name: value})
+            assert answer.status_code < 500, (name, value)
+            if answer.status_code == 422:
+                assert "field-error" in answer.text or "error-summary" in answer.text, (name, value)
+    for value in HOSTILE:
+        for path, field in (
+            ("/clinic/runners/ana/notes", "text"),
+            ("/clinic/templates", "template_name"),
+        ):
+            data = {**good, "runner": "ana", field: value}
+            assert form(bea, path, data).status_code < 500, (path, value)
+        assert (
+            bea.client.get("/clinic/runners/ana/plan", params={"start": value}).status_code == 200
+        )
+    # Only what a clinician could mean was published; a note is shown as text, never markup.
+    plan = care_plan.care_plan_of(four["ana"].name)
+    assert plan is not None
+    (clam,) = plan.items
+    assert 1 <= clam.sets <= 10 and clam.reps is not None and 1 <= clam.reps <= 50
+    assert len(clam.notes) <= 500 and "\x00" not in clam.notes
+    form(bea, "/clinic/runners/ana/plan", {**good, "clamshell.notes": "<b>x</b>"})
+    assert "&lt;b&gt;x&lt;/b&gt;" in four["ana"].client.get("/plan").text

@@ -78,9 +78,10 @@ def unread_notes(runner: str) -> list[NoteView]:
         ]
 
 
-def mark_read(runner: str, note_id: int) -> None:
+def mark_read(runner: str, note_id: int) -> dt.datetime:
     """The runner has read a note (or dismissed a plan change): it leaves Today. Only the
-    runner's own notes; someone else's number is answered as unknown."""
+    runner's own notes; someone else's number is answered as unknown. Returns when it was
+    first marked (marking it again changes nothing)."""
     with transaction(store()) as session:
         me = account_of_person(session, runner)
         row = plan_store.note_of_runner(session, me.person_id, note_id) if me else None
@@ -88,3 +89,4 @@ def mark_read(runner: str, note_id: int) -> None:
             raise NoteNotFoundError(f"You have no note number {note_id}.")
         if row.read_at is None:
             row.read_at = _now()
+        return utc(row.read_at)

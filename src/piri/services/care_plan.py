@@ -31,6 +31,7 @@ from piri.domain.care_plan import (
     content_templates,
     dose_kind,
     dose_words,
+    item_from_dose,
     item_from_json,
     plan_changes,
 )
@@ -157,8 +158,6 @@ def builder(clinician: str, runner_username: str) -> Builder:
 
 
 def _default(exercise_id: str) -> PlanItem:
-    from piri.domain.care_plan import item_from_dose
-
     exercise = library().exercises[exercise_id]
     return item_from_dose(exercise, exercise.dose)
 
@@ -265,18 +264,6 @@ def delete_template(clinician: str, template_id: int) -> None:
         if row is None:
             raise CareError("template", f"You have no template number {template_id}.")
         plan_store.delete_template(session, row)
-
-
-def template_by_key(clinician: str, key: str) -> PlanTemplate:
-    """One template the builder offers (the content's, or the clinician's own)."""
-    content = library()
-    for found in content_templates(content.routines, content.program, content.exercises):
-        if found.key == key:
-            return found
-    for found in my_templates(clinician):
-        if found.key == key:
-            return found
-    raise CareError("template", f"There is no template '{key}'.")
 
 
 # --- the runner's side ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from piri.content.loader import library
@@ -318,11 +319,16 @@ def _prescribed_week(
     moved = {slot.dose.exercise: slot.dose for slot in slots}
     items = []
     for item in prescribed.items:
-        exercise = content.exercises[item.exercise]
+        exercise = content.exercises.get(item.exercise)
+        if exercise is None:  # gone from the library since: the stored plan keeps it
+            continue
         dose = moved.get(item.exercise)
         if dose is not None:
             item = replace(item, sets=dose.sets, reps=dose.reps)
-        items.append((item.exercise, dose_of(exercise, item)))
+        try:
+            items.append((item.exercise, dose_of(exercise, item)))
+        except ValidationError:  # the exercise's dose model changed since: its own dose
+            items.append((item.exercise, exercise.dose))
     days = prescribed_week_plan(items, profile.days_per_week, SecondsOf(content.exercises))
     return Week(content.program.phase(phase), since, profile, days, slots, prescribed)
 
@@ -332,7 +338,8 @@ def _prescribed_slots(session: Session, owner: int, prescribed: Prescribed) -> l
     stored = program_store.prescriptions(session, owner)
     slots = []
     for item in prescribed.items:
-        if not progresses_automatically(exercises[item.exercise]) or item.reps is None:
+        exercise = exercises.get(item.exercise)
+        if exercise is None or not progresses_automatically(exercise) or item.reps is None:
             continue
         key = f"care-{prescribed.plan_id}-{item.exercise}"[:50]
         if key in stored:

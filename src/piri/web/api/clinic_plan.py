@@ -10,7 +10,6 @@ that shares the sessions (any link for notes), 403 ``not_a_clinician``, 422
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -207,7 +206,7 @@ def unread_notes(person: str = Depends(api_person)) -> Any:
 def mark_read(note_id: int, person: str = Depends(api_person)) -> Response | dict[str, Any]:
     """Mark a note read (or dismiss a plan change): it leaves Today."""
     try:
-        notes_service.mark_read(person, note_id)
+        read_at = notes_service.mark_read(person, note_id)
     except NoteNotFoundError as exc:
         return error(404, "not_found", str(exc))
-    return {"id": note_id, "read": True, "at": dt.datetime.now(dt.UTC).isoformat()}
+    return {"id": note_id, "read_at": read_at.isoformat()}

@@ -101,7 +101,7 @@ def care_context(request: Request, person: str) -> dict[str, Any]:
         "care_plan": in_force,
         # (exercise id, name, the clinician's note) for each exercise with a note
         "care_plan_notes": [
-            (i.exercise, names[i.exercise].name, i.notes)
+            (i.exercise, names[i.exercise].name if i.exercise in names else i.exercise, i.notes)
             for i in (in_force.items if in_force else ())
             if i.notes
         ],
