@@ -5,7 +5,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: run test lint typecheck unit bench bench-import bench-web clean
+.PHONY: run test lint typecheck unit bench bench-import bench-web bench-caseload clean
 
 run: $(STAMP)
 	$(VENV)/bin/piri serve
@@ -30,6 +30,9 @@ bench-import: $(STAMP)
 
 bench-web: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_web.py
+
+bench-caseload: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_caseload.py
 
 $(STAMP): pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Piri needs Python 3.11 or newer"'
