@@ -252,6 +252,7 @@ def test_the_api_makes_codes_links_and_changes_them(people: dict[str, Person]) -
         ({"made_as": "runner", "shares": ["x-rays"]}, "shares"),
         ({"made_as": "runner", "shares": []}, "shares"),
         ({"made_as": "coach"}, "made_as"),
+        ({"made_as": "clinician", "shares": ["diary"]}, "shares"),
     ],
 )
 def test_the_api_names_the_field_of_a_bad_invitation(

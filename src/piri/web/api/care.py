@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from piri.domain.care import SHARE_LABELS, Share
 from piri.services import care as care_service
-from piri.services.care import AUDIT_SHOWN, AuditInfo, InvitationInfo, LinkInfo
+from piri.services.care import AUDIT_SHOWN, AuditInfo, CareError, InvitationInfo, LinkInfo
 from piri.web.identity import api_person
 
 router = APIRouter(tags=["care team"])
@@ -176,6 +176,10 @@ def post_invitation(body: InvitationIn, person: str = Depends(api_person)) -> In
     """The code is in this answer only: Piri keeps its hash, so copy it now."""
     if body.made_as == "runner":
         made = care_service.invite_clinician(person, body.shares)
+    elif body.shares is not None:
+        raise CareError(
+            "shares", "A code for a runner shares nothing yet: the runner chooses on entering it."
+        )
     else:
         made = care_service.invite_runner(person)
     return invitation_out(made)
