@@ -5,7 +5,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: run test lint typecheck unit bench bench-import bench-web bench-caseload clean
+.PHONY: run test lint typecheck unit bench bench-import bench-web fuzz bench-caseload clean
 
 run: $(STAMP)
 	$(VENV)/bin/piri serve
@@ -13,8 +13,8 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks fuzz
+	$(VENV)/bin/ruff format --check src tests benchmarks fuzz
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy src
@@ -33,6 +33,9 @@ bench-web: $(STAMP)
 
 bench-caseload: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_caseload.py
+
+fuzz: $(STAMP)
+	$(VENV)/bin/python fuzz/run.py
 
 $(STAMP): pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Piri needs Python 3.11 or newer"'

@@ -179,7 +179,7 @@ def _from_zip(
     check_archive(archive, label, limits)
     sports = strava_sports(archive)
     for info in archive.infolist():
-        if info.is_dir():
+        if not info.filename or info.is_dir():  # a nameless entry breaks ZipInfo.is_dir
             continue
         name = PurePosixPath(info.filename).name  # a label only, never a path on disk
         origin = f"{label}:{info.filename}"
