@@ -122,20 +122,30 @@ def _whole(field: str, value: object, label: str) -> int:
     return value
 
 
-def _model_problem(where: str, exc: ValidationError) -> PlanError:
+# How each content dose field is said, in the plan's words.
+FIELD_WORDS = {
+    "sets": "sets",
+    "reps": "reps a set",
+    "hold_seconds": "seconds a hold",
+    "duration_seconds": "seconds a set",
+}
+
+
+def _model_problem(where: str, exercise: Exercise, exc: ValidationError) -> PlanError:
     """The content model's first objection, named by the plan's field, in plain words."""
     found = exc.errors()[0]
     name = str(found["loc"][0]) if found["loc"] else ""
     field = f"{where}.{PLAN_FIELDS[name]}" if name in PLAN_FIELDS else where
+    said = f"{exercise.name}: {FIELD_WORDS.get(name, name)}"
     limits = found.get("ctx") or {}
     got = found.get("input")
     if "ge" in limits:
-        return PlanError(field, f"at least {limits['ge']}, got {got}")
+        return PlanError(field, f"{said} at least {limits['ge']}, got {got}")
     if "gt" in limits:
-        return PlanError(field, f"more than {limits['gt']}, got {got}")
+        return PlanError(field, f"{said} more than {limits['gt']}, got {got}")
     if "le" in limits:
-        return PlanError(field, f"at most {limits['le']}, got {got}")
-    return PlanError(field, str(found["msg"]))
+        return PlanError(field, f"{said} at most {limits['le']}, got {got}")
+    return PlanError(field, f"{exercise.name}: {found['msg']}")
 
 
 def check_item(
@@ -155,7 +165,7 @@ def check_item(
     if found is None:
         raise PlanError(f"{where}.exercise", f"there is no exercise '{exercise}' in the library")
     kind = dose_kind(found.dose)
-    checked_sets = _whole(f"{where}.sets", sets, "sets")
+    checked_sets = _whole(f"{where}.sets", sets, f"{found.name}: sets")
     checked_reps: int | None = None
     checked_hold: int | None = None
     if kind is DoseKind.TIMED:
@@ -167,17 +177,19 @@ def check_item(
             )
         if hold_seconds is None:
             raise PlanError(f"{where}.hold_seconds", f"{found.name}: say how many seconds a set")
-        checked_hold = _whole(f"{where}.hold_seconds", hold_seconds, "seconds a set")
+        checked_hold = _whole(f"{where}.hold_seconds", hold_seconds, f"{found.name}: seconds a set")
     else:
         if reps is None:
             raise PlanError(f"{where}.reps", f"{found.name}: say how many reps a set")
-        checked_reps = _whole(f"{where}.reps", reps, "reps")
+        checked_reps = _whole(f"{where}.reps", reps, f"{found.name}: reps a set")
         if kind is DoseKind.HOLDS:
             if hold_seconds is None:
                 raise PlanError(
                     f"{where}.hold_seconds", f"{found.name}: say how many seconds each hold"
                 )
-            checked_hold = _whole(f"{where}.hold_seconds", hold_seconds, "seconds a hold")
+            checked_hold = _whole(
+                f"{where}.hold_seconds", hold_seconds, f"{found.name}: seconds a hold"
+            )
         elif hold_seconds is not None:
             raise PlanError(
                 f"{where}.hold_seconds",
@@ -193,7 +205,7 @@ def check_item(
     try:
         dose_of(found, item)  # the player's own model takes it: nothing it cannot run
     except ValidationError as exc:
-        raise _model_problem(where, exc) from None
+        raise _model_problem(where, found, exc) from None
     return item
 
 
