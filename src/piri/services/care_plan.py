@@ -150,11 +150,16 @@ def builder(clinician: str, runner_username: str) -> Builder:
         plan = _view(session, row, True) if row is not None else None
         own = [_own_template(t) for t in plan_store.templates_of(session, me.person_id)]
     found = content_templates(content.routines, content.program, content.exercises)
-    exercises = tuple(
+    return Builder(record.username, plan, tuple(found + own), library_exercises())
+
+
+def library_exercises() -> tuple[LibraryExercise, ...]:
+    """Every exercise a plan may hold, by name, with its dose model and its own dose (the
+    content only: nobody's record is read)."""
+    return tuple(
         LibraryExercise(e.id, e.name, dose_kind(e.dose).value, _default(e.id))
-        for e in sorted(content.exercises.values(), key=lambda e: e.name)
+        for e in sorted(library().exercises.values(), key=lambda e: e.name)
     )
-    return Builder(record.username, plan, tuple(found + own), exercises)
 
 
 def _default(exercise_id: str) -> PlanItem:

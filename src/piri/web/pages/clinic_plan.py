@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -84,11 +85,12 @@ def _rows(builder: Builder, start: tuple[PlanItem, ...]) -> list[Row]:
     return rows
 
 
-def _typed_rows(builder: Builder, form: FormData) -> list[Row]:
+def _typed_rows(form: FormData) -> list[Row]:
     """The rows as the form sent them (in the form's order), to show them back."""
-    by_id = {e.id: e for e in builder.exercises}
+    exercises = plan_service.library_exercises()
+    by_id = {e.id: e for e in exercises}
     order = [str(v) for v in form.getlist("row") if str(v) in by_id]
-    order += [e.id for e in builder.exercises if e.id not in order]
+    order += [e.id for e in exercises if e.id not in order]
     return [
         Row(
             e,
@@ -196,16 +198,16 @@ async def publish_plan(
     request: Request, username: str, person: str = Depends(page_person)
 ) -> Response:
     form = await request.form()
-    builder = plan_service.builder(person, username)
-    rows = _typed_rows(builder, form)
+    rows = _typed_rows(form)
     progression = str(form.get("progression") or "")
     source = str(form.get("source") or "")
     try:
         plan_service.publish(person, username, _items(rows), progression, source)
     except CareError as problem:
         errors = {_field_of(problem, rows): problem.message}
+        builder = plan_service.builder(person, username)
         return _page(request, builder, rows, source, 422, errors=errors, progression=progression)
-    return RedirectResponse(f"/clinic/runners/{builder.runner}/plan?done=published", 303)
+    return RedirectResponse(f"/clinic/runners/{quote(username, safe='')}/plan?done=published", 303)
 
 
 @router.post("/clinic/runners/{username}/plan/end")
@@ -219,7 +221,7 @@ async def end_plan(request: Request, username: str, person: str = Depends(page_p
         }
         return _page(request, builder, _rows(builder, items), source, 422, errors=errors)
     plan_service.end_plan(person, username)
-    return RedirectResponse(f"/clinic/runners/{username}/plan?done=ended", 303)
+    return RedirectResponse(f"/clinic/runners/{quote(username, safe='')}/plan?done=ended", 303)
 
 
 @router.post("/clinic/runners/{username}/notes")
@@ -235,7 +237,7 @@ async def write_note(
         items, source = _start(builder, None)
         errors = {"text": problem.message}
         return _page(request, builder, _rows(builder, items), source, 422, errors=errors, note=text)
-    return RedirectResponse(f"/clinic/runners/{username}/plan?done=noted#note", 303)
+    return RedirectResponse(f"/clinic/runners/{quote(username, safe='')}/plan?done=noted#note", 303)
 
 
 # --- templates ----------------------------------------------------------------------------------
@@ -270,13 +272,13 @@ async def save_template(request: Request, person: str = Depends(page_person)) ->
     to go back to)."""
     form = await request.form()
     username = str(form.get("runner") or "")
-    builder = plan_service.builder(person, username)
-    rows = _typed_rows(builder, form)
+    rows = _typed_rows(form)
     name = str(form.get("template_name") or "")
     try:
         saved = plan_service.save_template(person, name, _items(rows))
     except CareError as problem:
         field = "template_name" if problem.field == "name" else _field_of(problem, rows)
+        builder = plan_service.builder(person, username)
         return _page(
             request,
             builder,
@@ -287,9 +289,8 @@ async def save_template(request: Request, person: str = Depends(page_person)) ->
             progression=str(form.get("progression") or "automatic"),
             template_name=name,
         )
-    return RedirectResponse(
-        f"/clinic/runners/{builder.runner}/plan?start={saved.key}&done=saved", 303
-    )
+    back = quote(username, safe="")
+    return RedirectResponse(f"/clinic/runners/{back}/plan?start={saved.key}&done=saved", 303)
 
 
 @router.post("/clinic/templates/{template_id}/delete")
