@@ -37,8 +37,11 @@ COMPRESSED_SUFFIX = ".gz"
 # What reading a damaged archive can raise besides BadZipFile: a corrupt deflate stream
 # (zlib.error), a flipped compression-method byte (NotImplementedError: "compression method not
 # supported"), a flipped encryption bit (RuntimeError: "password required"), truncation
-# (EOFError, OSError) and a broken LZMA entry. Found by tests/test_parser_properties.py.
+# (EOFError, OSError), a broken LZMA entry, and a name flagged UTF-8 that is not (ValueError:
+# UnicodeDecodeError, from ZipFile itself). Found by tests/test_parser_properties.py and
+# fuzz/run.py; the inputs are kept in fuzz/regressions/archive/.
 DAMAGED_ARCHIVE = (
+    ValueError,
     zipfile.BadZipFile,
     OSError,
     EOFError,
