@@ -451,7 +451,11 @@ def main() -> int:
             wait_until_up(f"http://127.0.0.1:{bare_port}/bare", bare)
             cookies = [{"Cookie": f"piri_session={c.cookie}"} for c in clinicians]
             tokens = [{"Authorization": f"Bearer {c.token}"} for c in clinicians]
-            drive(piri_port, "/clinic", CLIENTS * 2, cookies)  # warm up every thread
+            # Warm-up: every clinician's caseload in every worker process (each keeps its own
+            # summaries), so the figures are the steady state a clinic's server runs in.
+            warm = max(CLIENTS * 2, CLINICIANS * 4 * options.workers)
+            drive(piri_port, "/clinic", warm, cookies)
+            drive(piri_port, "/api/v1/clinic/caseload", warm, tokens)
             results = [
                 drive(bare_port, "/bare", options.requests, [{}]),
                 drive(piri_port, "/clinic", options.requests, cookies),

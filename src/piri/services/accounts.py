@@ -255,7 +255,7 @@ def session_account(
             row.last_seen = moment
             row.expires_at = moment + dt.timedelta(days=days)
         account = row.account
-        return _info(account, account_store.person_name(session, account))
+        return _info(account, account.person.name)
 
 
 def log_out(token: str) -> bool:
@@ -388,7 +388,7 @@ def token_account(token: str, now: dt.datetime | None = None) -> AccountInfo | N
         if row.last_used is None or moment - utc(row.last_used) >= TOUCH_EVERY:
             row.last_used = moment
         account = row.account
-        return _info(account, account_store.person_name(session, account))
+        return _info(account, account.person.name)
 
 
 def delete_account(person: str) -> bool:

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -123,6 +124,13 @@ class CaseloadMember:
     link_id: int
     access: Access
     since: dt.datetime
+    data_version: str  # read with the link, so the caseload need not read it again
+
+
+@lru_cache(maxsize=64)
+def _access(shares: tuple[str, ...]) -> Access:
+    """What a stored share list allows (there are only sixteen lists; each parsed once)."""
+    return Access(parse_shares(shares))
 
 
 def _now() -> dt.datetime:
@@ -339,8 +347,15 @@ def my_runners(clinician: str) -> list[LinkInfo]:
     with transaction(store()) as session:
         me = _clinician(session, clinician)
         return [
-            _link_info(link, username, me.username)
-            for link, username, _name in care_store.open_links_of_clinician(session, me.person_id)
+            LinkInfo(
+                id=found.link_id,
+                runner=found.username,
+                clinician=me.username,
+                shares=_access(tuple(found.shares)).shares,
+                since=utc(found.since),
+                withdrawn_at=None,
+            )
+            for found in care_store.open_links_of_clinician(session, me.person_id)
         ]
 
 
@@ -405,7 +420,7 @@ def open_caseload(clinician: str, what: str = "caseload") -> list[CaseloadMember
         links = care_store.open_links_of_clinician(session, me.person_id)
         care_store.add_audit_entries(
             session,
-            [link.runner_id for link, _u, _n in links],
+            [link.runner_id for link in links],
             me.person_id,
             me.username,
             "read",
@@ -415,12 +430,13 @@ def open_caseload(clinician: str, what: str = "caseload") -> list[CaseloadMember
         )
         return [
             CaseloadMember(
-                name,
-                link.runner_id,
-                username,
-                link.id,
-                Access(parse_shares(link.shares)),
-                utc(link.created_at),
+                runner=link.person_name,
+                runner_id=link.runner_id,
+                username=link.username,
+                link_id=link.link_id,
+                access=_access(tuple(link.shares)),
+                since=utc(link.since),
+                data_version=link.data_version,
             )
-            for link, username, name in links
+            for link in links
         ]

@@ -73,15 +73,43 @@ class _Runner:
     username: str
     link_id: int
     access: Access
+    data_version: str | None = None  # when read with the link; else _lines reads it
 
 
-def caseload(clinician: str, today: dt.date | None = None) -> list[CaseloadLine]:
+class Caseload(list[CaseloadLine]):
+    """The caseload's lines, with ``key``: everything they were made from (the runners, their
+    data versions, shares and links, the day). Equal keys mean equal caseloads, so the web
+    layer may keep what it made of one (the JSON, the page's list) under its key."""
+
+    key: tuple[Any, ...]
+
+
+def caseload(clinician: str, today: dt.date | None = None) -> Caseload:
     """Every runner ``clinician`` follows, the most urgent first (then by username)."""
     day = today or dt.date.today()
     members = care.open_caseload(clinician)
-    runners = [_Runner(m.runner, m.runner_id, m.username, m.link_id, m.access) for m in members]
+    runners = [
+        _Runner(m.runner, m.runner_id, m.username, m.link_id, m.access, m.data_version)
+        for m in members
+    ]
+    # The whole sorted caseload is kept too, under everything it was made from: the same
+    # runners with the same data versions, shares and links on the same day give the same one.
+    key = (day, tuple((r.runner_id, r.data_version, r.access.shares, r.link_id) for r in runners))
+    with _kept_lock:
+        whole = _kept_caseloads.get(key)
+        if whole is not None:
+            _kept_caseloads.move_to_end(key)
+            return whole
     lines = _lines(runners, day)
-    return sorted(lines, key=lambda line: (caseload_order(line.summary), line.username.lower()))
+    ordered = Caseload(
+        sorted(lines, key=lambda line: (caseload_order(line.summary), line.username.lower()))
+    )
+    ordered.key = key
+    with _kept_lock:
+        _kept_caseloads[key] = ordered
+        while len(_kept_caseloads) > MAX_CASELOADS_KEPT:
+            _kept_caseloads.popitem(last=False)
+    return ordered
 
 
 def runner_summary(clinician: str, username: str, today: dt.date | None = None) -> CaseloadLine:
@@ -101,24 +129,31 @@ def runner_summary(clinician: str, username: str, today: dt.date | None = None) 
 MAX_KEPT = 5000
 _kept: OrderedDict[tuple[int, str, dt.date, tuple[Share, ...]], RunnerSummary] = OrderedDict()
 _kept_lock = threading.Lock()
+# Whole caseloads, as caseload() explains; a few per clinician in use.
+MAX_CASELOADS_KEPT = 200
+_kept_caseloads: OrderedDict[tuple[Any, ...], Caseload] = OrderedDict()
 
 
 def forget_kept() -> None:
     with _kept_lock:
         _kept.clear()
+        _kept_caseloads.clear()
 
 
 def _lines(runners: Sequence[_Runner], today: dt.date) -> list[CaseloadLine]:
     if not runners:
         return []
     with transaction(store()) as session:
-        versions = dict(
-            session.execute(
-                select(Person.id, Person.data_version).where(
-                    Person.id.in_([r.runner_id for r in runners])
-                )
-            ).all()
-        )
+        versions: dict[int, str] = {
+            r.runner_id: r.data_version for r in runners if r.data_version is not None
+        }
+        unknown = [r.runner_id for r in runners if r.data_version is None]
+        if unknown:
+            versions.update(
+                session.execute(
+                    select(Person.id, Person.data_version).where(Person.id.in_(unknown))
+                ).all()
+            )
         keys = {
             r.runner_id: (r.runner_id, versions.get(r.runner_id, ""), today, r.access.shares)
             for r in runners

