@@ -256,7 +256,7 @@ def test_the_audit_log_keeps_the_clinicians_name_after_their_account_is_deleted(
 def test_the_care_team_needs_an_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIRI_HOME", str(tmp_path))
     diary_service.close_engines()
-    with pytest.raises(CareError, match="multi-user mode only"):
+    with pytest.raises(CareError, match="single-person mode"):
         care.invite_clinician("me")
     diary_service.close_engines()
 

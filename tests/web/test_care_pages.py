@@ -287,4 +287,5 @@ def test_single_person_mode_explains_the_care_team_needs_a_shared_server(
     assert "needs a shared server" in page.text and "--multi-user" in page.text
     assert '<a href="/care"' not in client.get("/today").text
     answer = client.get("/api/v1/care/team")
-    assert answer.status_code == 422 and "multi-user mode" in answer.json()["message"]
+    assert answer.status_code == 404 and answer.json()["code"] == "no_accounts"
+    assert "piri serve --multi-user" in answer.json()["message"]

@@ -82,7 +82,16 @@ HOSTILE_JSON = (
 OTHERS_OWN: dict[str, str] = {}
 
 # Path parameters the walk fills in when it is not the one being made hostile.
-PAGE_VALUES: dict[str, Any] = {"number": 1, "feed_token": "x" * 43}  # a made-up feed token
+# A made-up feed token, and care-team ids and a username nobody has (the walk runs in
+# single-person mode, where the care team answers that it needs a shared server).
+PAGE_VALUES: dict[str, Any] = {
+    "number": 1,
+    "feed_token": "x" * 43,
+    "link_id": 1,
+    "note_id": 1,
+    "template_id": 1,
+    "username": "nobody-here",
+}
 
 
 @dataclass
@@ -321,6 +330,8 @@ WHOLE_REQUEST_CODES = {
     "no_accounts",
     "profile_not_empty",
     "invalid_body",
+    "no_access",  # the care team: no runner of yours by that name shares this
+    "not_a_clinician",
 }
 
 

@@ -52,6 +52,17 @@ class CareError(ValueError):
         self.message = message
 
 
+class NeedsAccountsError(CareError):
+    """The care team on a computer without accounts (single-person mode)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            None,
+            "The care team needs accounts: it works on a shared server "
+            "(piri serve --multi-user), not in single-person mode.",
+        )
+
+
 class NoAccessError(LookupError):
     """The clinician may not see this (no such runner, no open link, or not that share).
 
@@ -144,7 +155,7 @@ def _hash(code: str) -> str:
 def _account(session: Session, person: str) -> Account:
     found = account_of_person(session, person)
     if found is None:
-        raise CareError(None, "The care team needs an account: it works in multi-user mode only.")
+        raise NeedsAccountsError
     return found
 
 

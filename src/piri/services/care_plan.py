@@ -35,7 +35,7 @@ from piri.domain.care_plan import (
     item_from_json,
     plan_changes,
 )
-from piri.services.care import CareError, NotAClinicianError, open_record
+from piri.services.care import CareError, NeedsAccountsError, NotAClinicianError, open_record
 from piri.services.diary import store
 from piri.store import care_plans as plan_store
 from piri.store.accounts import account_of_person, utc
@@ -99,7 +99,7 @@ def _refused(problem: PlanError) -> CareError:
 def _clinician(session: Session, person: str) -> Account:
     found = account_of_person(session, person)
     if found is None:
-        raise CareError(None, "The care team needs an account: it works in multi-user mode only.")
+        raise NeedsAccountsError
     if not found.is_clinician:
         raise NotAClinicianError
     return found

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from piri.domain.answers import AnswerError
-from piri.services.care import CareError, NoAccessError, NotAClinicianError
+from piri.services.care import CareError, NeedsAccountsError, NoAccessError, NotAClinicianError
 from piri.services.library import InvalidChoiceError, NotFoundError
 from piri.web.identity import NotSignedInError, SignInRequiredError
 from piri.web.security import CsrfError
@@ -101,6 +101,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CareError)
     async def care_refused(request: Request, exc: CareError) -> Response:
+        if isinstance(exc, NeedsAccountsError):  # as the accounts API answers without accounts
+            if _is_api(request):
+                return error(404, "no_accounts", exc.message)
+            return _page(request, 404, "Needs a shared server", exc.message)
         if _is_api(request):
             return error(422, "invalid_care_request", exc.message, field=exc.field)
         return _page(request, 422, "That did not work", exc.message)
