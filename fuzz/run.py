@@ -168,17 +168,22 @@ def main() -> int:
             f"{target:10} {result['inputs']:>10} {rate:>8.0f} {result['crashes']:>8}  "
             + (", ".join(result["saved"]) or "-")  # type: ignore[arg-type]
         )
-    LAST_RUN.write_text(
-        json.dumps(
-            {
-                "seconds_per_target": options.seconds,
-                "when": time.strftime("%Y-%m-%d"),
-                "targets": results,
-            },
-            indent=2,
-        )
-        + "\n"
+    # A run of some targets replaces those targets' figures and keeps the others'.
+    earlier = json.loads(LAST_RUN.read_text())["targets"] if LAST_RUN.exists() else []
+    ran = {result["target"] for result in results}
+    kept = [found for found in earlier if found["target"] not in ran]
+    merged = sorted(
+        [*kept, *results],
+        key=lambda found: (
+            TARGET_NAMES.index(str(found["target"]))
+            if found["target"] in TARGET_NAMES
+            else len(TARGET_NAMES)
+        ),
     )
+    for found in results:
+        found["when"] = time.strftime("%Y-%m-%d")
+        found["seconds_asked"] = options.seconds
+    LAST_RUN.write_text(json.dumps({"targets": merged}, indent=2) + "\n")
     return 1 if any(r["crashes"] for r in results) else 0
 
 
