@@ -31,6 +31,7 @@ from piri.store.database import migrate, transaction
 from piri.store.models import Base, CareInvitation, Person
 from piri.store.versions import data_version
 from tests.store_backends import BACKENDS, fresh_engine
+from tests.test_care_plan import database
 
 CARE_TABLES = (
     "care_link",
@@ -42,21 +43,29 @@ CARE_TABLES = (
 )
 
 
-@pytest.fixture
-def people(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    monkeypatch.setenv("PIRI_HOME", str(tmp_path))
-    monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
-    diary_service.close_engines()
-    found = {
-        name: accounts.sign_up(name, "correct horse battery").person
-        for name in ("ana", "bea", "cal", "dan")
-    }
-    care.set_clinician(found["bea"], True)
-    care.set_clinician(found["cal"], True)
-    yield found
-    diary_service.close_engines()
+@pytest.fixture(params=BACKENDS)
+def people(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    """SQLite, and PostgreSQL in a private schema when PIRI_TEST_POSTGRES_URL is set (the
+    caseload's links and audit entries go through autocommitting statements there)."""
+    with database(request.param) as url:
+        monkeypatch.setenv("PIRI_HOME", str(tmp_path))
+        if url is None:
+            monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
+        else:
+            monkeypatch.setenv("PIRI_DATABASE_URL", url)
+        cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        monkeypatch.setattr(accounts, "_hasher", lambda: cheap)
+        diary_service.close_engines()
+        found = {
+            name: accounts.sign_up(name, "correct horse battery").person
+            for name in ("ana", "bea", "cal", "dan")
+        }
+        care.set_clinician(found["bea"], True)
+        care.set_clinician(found["cal"], True)
+        yield found
+        diary_service.close_engines()
 
 
 def link_ana_to_bea(people: dict[str, str], shares: list[str] | None = None) -> care.LinkInfo:

@@ -30,7 +30,7 @@ from piri.services.diary import store
 from piri.services.library import NotFoundError
 from piri.store import accounts as account_store
 from piri.store.accounts import utc
-from piri.store.database import transaction
+from piri.store.database import autocommitting, transaction
 from piri.store.models import Account, ApiToken
 
 PERSON_PREFIX = "account:"
@@ -77,6 +77,7 @@ class AccountInfo:
     username: str
     person: str
     created_at: dt.datetime
+    is_clinician: bool = False  # also looks after runners (piri.services.care)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ def check_password(password: str, username: str, field: str = "password") -> Non
 
 
 def _info(account: Account, person: str) -> AccountInfo:
-    return AccountInfo(account.id, account.username, person, utc(account.created_at))
+    return AccountInfo(
+        account.id, account.username, person, utc(account.created_at), account.is_clinician
+    )
 
 
 def _token_info(row: ApiToken) -> ApiTokenInfo:
@@ -244,18 +247,25 @@ def session_account(
     minute).
     """
     moment = now or _now()
-    with transaction(store()) as session:
-        row = account_store.login_session(session, hash_token(token))
+    token_hash = hash_token(token)
+    with autocommitting(store()) as session:  # the common case writes nothing
+        row = account_store.login_session(session, token_hash)
         if row is None:
             return None
-        if utc(row.expires_at) <= moment:
-            session.delete(row)
-            return None
-        if moment - utc(row.last_seen) >= TOUCH_EVERY:
+        expired = utc(row.expires_at) <= moment
+        stale = moment - utc(row.last_seen) >= TOUCH_EVERY
+        info = _info(row.account, row.account.person.name)
+    if expired or stale:
+        with transaction(store()) as session:
+            row = account_store.login_session(session, token_hash)
+            if row is None:
+                return None
+            if utc(row.expires_at) <= moment:
+                session.delete(row)
+                return None
             row.last_seen = moment
             row.expires_at = moment + dt.timedelta(days=days)
-        account = row.account
-        return _info(account, account.person.name)
+    return info
 
 
 def log_out(token: str) -> bool:
@@ -381,14 +391,20 @@ def token_account(token: str, now: dt.datetime | None = None) -> AccountInfo | N
     if not token.startswith(API_TOKEN_PREFIX):
         return None
     moment = now or _now()
-    with transaction(store()) as session:
-        row = account_store.api_token(session, hash_token(token))
+    token_hash = hash_token(token)
+    with autocommitting(store()) as session:  # the common case writes nothing
+        row = account_store.api_token(session, token_hash)
         if row is None or row.revoked_at is not None:
             return None
-        if row.last_used is None or moment - utc(row.last_used) >= TOUCH_EVERY:
+        stale = row.last_used is None or moment - utc(row.last_used) >= TOUCH_EVERY
+        info = _info(row.account, row.account.person.name)
+    if stale:
+        with transaction(store()) as session:
+            row = account_store.api_token(session, token_hash)
+            if row is None or row.revoked_at is not None:
+                return None
             row.last_used = moment
-        account = row.account
-        return _info(account, account.person.name)
+    return info
 
 
 def delete_account(person: str) -> bool:

@@ -37,7 +37,7 @@ from piri.domain.care import (
 from piri.services.diary import store
 from piri.store import care as care_store
 from piri.store.accounts import account_of_person, utc
-from piri.store.database import transaction
+from piri.store.database import autocommitting, transaction
 from piri.store.models import Account, CareLink
 
 AUDIT_SHOWN = 500  # entries the runner's audit page lists, newest first
@@ -423,17 +423,24 @@ def open_record(
 
 
 def open_caseload(clinician: str, what: str = "caseload") -> list[CaseloadMember]:
-    """Every runner with an open link to ``clinician``, read now, and one audit entry each
-    (written in one statement)."""
+    """Every runner with an open link to ``clinician``, read now, and one audit entry each.
+
+    Two statements, each committing on its own (asked on every caseload request, where the
+    round trips of a transaction cost as much as the statements): the links, then the audit
+    entries in one INSERT. The entries are written before anything of the runners is shown;
+    a withdrawal that lands between the two is refused from the next request on."""
     now = _now()
-    with transaction(store()) as session:
-        me = _clinician(session, clinician)
-        links = care_store.open_links_of_clinician(session, me.person_id)
+    engine = store()
+    with autocommitting(engine) as session:
+        found = care_store.caseload_of(session, clinician)
+        if found is None:  # nobody linked, or not a clinician: say which
+            _clinician(session, clinician)
+            return []
         care_store.add_audit_entries(
             session,
-            [link.runner_id for link in links],
-            me.person_id,
-            me.username,
+            [link.runner_id for link in found.runners],
+            found.clinician_id,
+            found.clinician_username,
             "read",
             what,
             "the caseload summary of what you share",
@@ -449,5 +456,5 @@ def open_caseload(clinician: str, what: str = "caseload") -> list[CaseloadMember
                 since=utc(link.since),
                 data_version=link.data_version,
             )
-            for link in links
+            for link in found.runners
         ]

@@ -101,6 +101,52 @@ def open_links_of_clinician(session: Session, clinician_id: int) -> list[Followe
     return [FollowedRunner(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Caseload:
+    """A clinician's open links, read with the clinician's own id and username."""
+
+    clinician_id: int
+    clinician_username: str
+    runners: list[FollowedRunner]
+
+
+def caseload_of(session: Session, clinician_name: str) -> Caseload | None:
+    """The open links of the clinician called ``clinician_name``, in one query; None when
+    the query finds none (no such clinician, the role off, or no runner: the caller asks)."""
+    runner_person, clinician_person = aliased(Person), aliased(Person)
+    clinician_account = aliased(Account)
+    rows = session.execute(
+        select(
+            CareLink.id,
+            CareLink.runner_id,
+            CareLink.shares,
+            CareLink.created_at,
+            Account.username,
+            runner_person.name,
+            runner_person.data_version,
+            clinician_account.person_id,
+            clinician_account.username,
+        )
+        .join(Account, Account.person_id == CareLink.runner_id)
+        .join(runner_person, runner_person.id == CareLink.runner_id)
+        .join(clinician_account, clinician_account.person_id == CareLink.clinician_id)
+        .join(clinician_person, clinician_person.id == CareLink.clinician_id)
+        .where(
+            clinician_person.name == clinician_name,
+            clinician_account.is_clinician.is_(True),
+            CareLink.withdrawn_at.is_(None),
+        )
+        .order_by(Account.username_key)
+    ).all()
+    if not rows:
+        return None
+    return Caseload(
+        clinician_id=rows[0][7],
+        clinician_username=rows[0][8],
+        runners=[FollowedRunner(*row[:7]) for row in rows],
+    )
+
+
 def open_link_by_username(
     session: Session, clinician_id: int, runner_username: str
 ) -> tuple[CareLink, str] | None:

@@ -34,6 +34,7 @@ WINDOW_SECONDS = 60.0
 class SignedIn:
     person: str
     display_name: str
+    is_clinician: bool = False
 
 
 def session_days(config: WebConfig) -> int:
@@ -70,7 +71,7 @@ def person_for_session(cookie: str, config: WebConfig) -> SignedIn | None:
     if token is None:
         return None
     found = account_service.session_account(token, session_days(config))
-    return SignedIn(found.person, found.username) if found else None
+    return SignedIn(found.person, found.username, found.is_clinician) if found else None
 
 
 def person_for_api_token(token: str) -> SignedIn | None:
@@ -78,7 +79,7 @@ def person_for_api_token(token: str) -> SignedIn | None:
     if not token or len(token) > 200:
         return None
     found = account_service.token_account(token)
-    return SignedIn(found.person, found.username) if found else None
+    return SignedIn(found.person, found.username, found.is_clinician) if found else None
 
 
 def set_session_cookie(response: Response, token: str, config: WebConfig) -> None:

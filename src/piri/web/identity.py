@@ -31,6 +31,8 @@ class Viewer:
     person: str | None  # the name the services know them by; None when nobody is signed in
     display_name: str | None
     via: Literal["local", "cookie", "token", "anonymous"]
+    # Read with the sign-in on every request, so the navigation needs no query of its own.
+    is_clinician: bool = False
 
     @property
     def signed_in(self) -> bool:
@@ -77,9 +79,13 @@ def _signed_in(request: Request) -> Viewer:
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         found = accounts.person_for_api_token(authorization[7:].strip())
-        return Viewer(found.person, found.display_name, "token") if found else ANONYMOUS
+        if found is None:
+            return ANONYMOUS
+        return Viewer(found.person, found.display_name, "token", found.is_clinician)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         found = accounts.person_for_session(cookie, config_of(request))
-        return Viewer(found.person, found.display_name, "cookie") if found else ANONYMOUS
+        if found is None:
+            return ANONYMOUS
+        return Viewer(found.person, found.display_name, "cookie", found.is_clinician)
     return ANONYMOUS

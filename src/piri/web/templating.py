@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from piri.services import care, library
+from piri.services import library
 from piri.web.identity import config_of, viewer
 from piri.web.security import CSRF_FIELD, csrf_token
 
@@ -40,11 +40,11 @@ CLINIC_NAVIGATION = [("/clinic", "Clinic")]
 
 def _care_navigation(request: Request) -> list[tuple[str, str]]:
     """The care-team entries for this viewer: none in single-person mode or signed out. The
-    role is read fresh (one small query), as everything about the care team is."""
-    person = viewer(request).person
-    if not config_of(request).multi_user or person is None:
+    role comes with this request's sign-in, read fresh, as everything about the care team is."""
+    found = viewer(request)
+    if not config_of(request).multi_user or found.person is None:
         return []
-    return CARE_NAVIGATION + (CLINIC_NAVIGATION if care.is_clinician(person) else [])
+    return CARE_NAVIGATION + (CLINIC_NAVIGATION if found.is_clinician else [])
 
 
 STATIC_PREFIX = "/static/"  # where app.py mounts static/
