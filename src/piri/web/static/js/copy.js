@@ -1,12 +1,15 @@
-// The care team page: a "Copy the code" button beside a new invitation code, where the
-// browser allows scripts to write to the clipboard (HTTPS or this computer).
+// A "Copy" button beside a secret shown once (a new API token, a calendar feed address, an
+// invitation code), where the browser allows scripts to write to the clipboard (HTTPS or
+// this computer). The button names its field: <button data-copy="field-id" hidden>.
 "use strict";
 (function () {
   window.addEventListener("DOMContentLoaded", () => {
     for (const button of document.querySelectorAll("[data-copy]")) {
       const field = document.getElementById(button.dataset.copy);
+      if (!field) continue;
+      field.addEventListener("focus", () => field.select());
       const status = button.parentElement.querySelector("[data-copy-status]");
-      if (!field || !navigator.clipboard) continue;
+      if (!navigator.clipboard) continue;
       button.hidden = false;
       button.addEventListener("click", async () => {
         try {
@@ -14,11 +17,9 @@
           if (status) status.textContent = "Copied.";
         } catch (error) {
           field.select();
-          if (status) status.textContent = "Select the code and copy it yourself.";
+          if (status) status.textContent = "Select it and copy it yourself.";
         }
       });
     }
-    const code = document.getElementById("new-code-value");
-    if (code) code.addEventListener("focus", () => code.select());
   });
 })();
