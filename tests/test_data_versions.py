@@ -204,7 +204,7 @@ def test_a_change_made_by_another_process_is_seen_on_the_next_call(home: Path) -
 
 
 def test_the_memory_is_bounded(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memo, "MAX_KEPT", 3)
+    monkeypatch.setattr(memo._kept, "size", 3)
     memo.forget_all()
     for n in range(5):
         log_day(DayEntry(DAY, 1, 2), person=f"runner{n}", today=DAY)

@@ -16,8 +16,7 @@ access are never kept.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -44,6 +43,7 @@ from piri.domain.trends import WeeklySeries
 from piri.domain.trends import summary as progress_summary
 from piri.services import care
 from piri.services.diary import store
+from piri.services.memo import LastUsed
 from piri.services.progress import Progress, ProgressDetail, progress_detail
 from piri.store.database import transaction
 from piri.store.diary import DAY_COLUMNS
@@ -95,20 +95,15 @@ def caseload(clinician: str, today: dt.date | None = None) -> Caseload:
     # The whole sorted caseload is kept too, under everything it was made from: the same
     # runners with the same data versions, shares and links on the same day give the same one.
     key = (day, tuple((r.runner_id, r.data_version, r.access.shares, r.link_id) for r in runners))
-    with _kept_lock:
-        whole = _kept_caseloads.get(key)
-        if whole is not None:
-            _kept_caseloads.move_to_end(key)
-            return whole
+    whole = _kept_caseloads.get(key)
+    if whole is not None:
+        return whole
     lines = _lines(runners, day)
     ordered = Caseload(
         sorted(lines, key=lambda line: (caseload_order(line.summary), line.username.lower()))
     )
     ordered.key = key
-    with _kept_lock:
-        _kept_caseloads[key] = ordered
-        while len(_kept_caseloads) > MAX_CASELOADS_KEPT:
-            _kept_caseloads.popitem(last=False)
+    _kept_caseloads.put(key, ordered)
     return ordered
 
 
@@ -126,18 +121,14 @@ def runner_summary(clinician: str, username: str, today: dt.date | None = None) 
 
 # Summaries kept: (runner id, data version, day, shares) -> summary. Enough for a clinic's
 # caseloads in one process; the oldest go first.
-MAX_KEPT = 5000
-_kept: OrderedDict[tuple[int, str, dt.date, tuple[Share, ...]], RunnerSummary] = OrderedDict()
-_kept_lock = threading.Lock()
+_kept: LastUsed[tuple[int, str, dt.date, tuple[Share, ...]], RunnerSummary] = LastUsed(5000)
 # Whole caseloads, as caseload() explains; a few per clinician in use.
-MAX_CASELOADS_KEPT = 200
-_kept_caseloads: OrderedDict[tuple[Any, ...], Caseload] = OrderedDict()
+_kept_caseloads: LastUsed[tuple[Any, ...], Caseload] = LastUsed(200)
 
 
 def forget_kept() -> None:
-    with _kept_lock:
-        _kept.clear()
-        _kept_caseloads.clear()
+    _kept.clear()
+    _kept_caseloads.clear()
 
 
 def _lines(runners: Sequence[_Runner], today: dt.date) -> list[CaseloadLine]:
@@ -158,17 +149,13 @@ def _lines(runners: Sequence[_Runner], today: dt.date) -> list[CaseloadLine]:
             r.runner_id: (r.runner_id, versions.get(r.runner_id, ""), today, r.access.shares)
             for r in runners
         }
-        with _kept_lock:
-            found = {r.runner_id: _kept.get(keys[r.runner_id]) for r in runners}
+        found = {r.runner_id: _kept.get(keys[r.runner_id]) for r in runners}
         missing = [r for r in runners if found[r.runner_id] is None]
         records = read_records(session, missing, today)
     for runner in missing:
         summary = summarise(records[runner.runner_id], runner.access, today)
         found[runner.runner_id] = summary
-        with _kept_lock:
-            _kept[keys[runner.runner_id]] = summary
-            while len(_kept) > MAX_KEPT:
-                _kept.popitem(last=False)
+        _kept.put(keys[runner.runner_id], summary)
     out = []
     for r in runners:
         line = found[r.runner_id]

@@ -11,18 +11,55 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Engine
 
 from piri.store.versions import data_version
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LastUsed(Generic[K, V]):
+    """A bounded map, safe across threads, that forgets the least recently used entry first:
+    what every cache of answers here is built on."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._found: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def find(self, key: K) -> tuple[bool, V | None]:
+        """(True, the value) when ``key`` is kept (its value may be None), else (False, None)."""
+        with self._lock:
+            if key not in self._found:
+                return False, None
+            self._found.move_to_end(key)
+            return True, self._found[key]
+
+    def get(self, key: K) -> V | None:
+        return self.find(key)[1]
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._found[key] = value
+            self._found.move_to_end(key)
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+    def __len__(self) -> int:
+        return len(self._found)
+
 
 MAX_KEPT = 256  # answers in all; a few per person in use is plenty
 
-_kept: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
-_lock = threading.Lock()
+_kept: LastUsed[tuple[Hashable, ...], Any] = LastUsed(MAX_KEPT)
 
 
 def kept(
@@ -37,20 +74,14 @@ def kept(
     if version is None:  # nobody of that name yet: nothing to key on
         return compute()
     key = (engine.url.render_as_string(hide_password=True), person, version, what, arguments)
-    with _lock:
-        if key in _kept:
-            _kept.move_to_end(key)
-            found: T = _kept[key]
-            return found
+    known, found = _kept.find(key)
+    if known:  # a kept None (no reminder, say) is an answer too
+        return cast(T, found)
     value = compute()
-    with _lock:
-        _kept[key] = value
-        while len(_kept) > MAX_KEPT:
-            _kept.popitem(last=False)
+    _kept.put(key, value)
     return value
 
 
 def forget_all() -> None:
     """Empty the cache (tests; nothing else needs it)."""
-    with _lock:
-        _kept.clear()
+    _kept.clear()

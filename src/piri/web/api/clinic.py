@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
@@ -38,7 +36,7 @@ from piri.services.caseload import (
 )
 from piri.services.caseload import shared_progress as read_shared_progress
 from piri.services.diary import store
-from piri.services.memo import kept
+from piri.services.memo import LastUsed, kept
 from piri.web.api.progress import ProgressView, progress_view
 from piri.web.identity import api_person
 
@@ -157,17 +155,13 @@ def caseload_api(person: str = Depends(api_person)) -> Response:
 
 # The encoded answer of each caseload, kept under its key (piri.services.caseload.Caseload):
 # turning fifty runners into JSON cost more than the rest of the request.
-_bodies: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-_bodies_lock = threading.Lock()
-MAX_BODIES_KEPT = 200
+_bodies: LastUsed[tuple[Any, ...], bytes] = LastUsed(200)
 
 
 def caseload_body(lines: Caseload) -> bytes:
-    with _bodies_lock:
-        found = _bodies.get(lines.key)
-        if found is not None:
-            _bodies.move_to_end(lines.key)
-            return found
+    found = _bodies.get(lines.key)
+    if found is not None:
+        return found
     document = {
         "runners": [line_json(line) for line in lines],
         "empty": None
@@ -175,10 +169,7 @@ def caseload_body(lines: Caseload) -> bytes:
         else "No runner follows you yet: give a runner an invitation code from /care.",
     }
     body = json.dumps(jsonable_encoder(document), ensure_ascii=False).encode()
-    with _bodies_lock:
-        _bodies[lines.key] = body
-        while len(_bodies) > MAX_BODIES_KEPT:
-            _bodies.popitem(last=False)
+    _bodies.put(lines.key, body)
     return body
 
 

@@ -8,8 +8,6 @@ the clinician role, 404 without an open link or share).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,6 +16,7 @@ from markupsafe import Markup
 
 from piri.domain.load import ACWR_CRITICISM
 from piri.services.caseload import Caseload, caseload, runner_summary, shared_progress
+from piri.services.memo import LastUsed
 from piri.web.api.clinic import shared_view
 from piri.web.api.progress import PERIODS, PeriodError, parse_period
 from piri.web.identity import page_person
@@ -41,24 +40,17 @@ def caseload_page(request: Request, person: str = Depends(page_person)) -> HTMLR
 
 # The caseload's list of runners, rendered, under the caseload's key: fifty runners' cards
 # took longer to render than the rest of the request.
-_cards_kept: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
-_cards_lock = threading.Lock()
-MAX_CARDS_KEPT = 200
+_cards_kept: LastUsed[tuple[Any, ...], Markup] = LastUsed(200)
 
 
 def _cards(lines: Caseload) -> Markup:
-    with _cards_lock:
-        found = _cards_kept.get(lines.key)
-        if found is not None:
-            _cards_kept.move_to_end(lines.key)
-            return found
+    found = _cards_kept.get(lines.key)
+    if found is not None:
+        return found
     if not lines:
         return Markup("")
     html = Markup(templates().get_template("clinic/_caseload_list.html").render(lines=lines))
-    with _cards_lock:
-        _cards_kept[lines.key] = html
-        while len(_cards_kept) > MAX_CARDS_KEPT:
-            _cards_kept.popitem(last=False)
+    _cards_kept.put(lines.key, html)
     return html
 
 
