@@ -355,18 +355,21 @@ def audit_log(runner: str, limit: int = AUDIT_SHOWN) -> list[AuditInfo]:
 
 def my_runners(clinician: str) -> list[LinkInfo]:
     """The clinician's runners with an open link, by username (no audit entry: names only)."""
-    with transaction(store()) as session:
-        me = _clinician(session, clinician)
+    with autocommitting(store()) as session:
+        found = care_store.caseload_of(session, clinician)
+        if found is None:  # nobody linked, or not a clinician: say which
+            _clinician(session, clinician)
+            return []
         return [
             LinkInfo(
-                id=found.link_id,
-                runner=found.username,
-                clinician=me.username,
-                shares=_access(tuple(found.shares)).shares,
-                since=utc(found.since),
+                id=link.link_id,
+                runner=link.username,
+                clinician=found.clinician_username,
+                shares=_access(tuple(link.shares)).shares,
+                since=utc(link.since),
                 withdrawn_at=None,
             )
-            for found in care_store.open_links_of_clinician(session, me.person_id)
+            for link in found.runners
         ]
 
 

@@ -21,13 +21,6 @@ def account_by_person_id(session: Session, person_id: int) -> Account | None:
     return session.scalar(select(Account).where(Account.person_id == person_id))
 
 
-def person_id_of_username(session: Session, username: str) -> int | None:
-    found: int | None = session.scalar(
-        select(Account.person_id).where(Account.username_key == username_key(username))
-    )
-    return found
-
-
 # Links
 
 
@@ -80,27 +73,6 @@ class FollowedRunner:
     data_version: str
 
 
-def open_links_of_clinician(session: Session, clinician_id: int) -> list[FollowedRunner]:
-    """The clinician's open links with each runner's username, person name and data version,
-    by username, in one query."""
-    rows = session.execute(
-        select(
-            CareLink.id,
-            CareLink.runner_id,
-            CareLink.shares,
-            CareLink.created_at,
-            Account.username,
-            Person.name,
-            Person.data_version,
-        )
-        .join(Account, Account.person_id == CareLink.runner_id)
-        .join(Person, Person.id == CareLink.runner_id)
-        .where(CareLink.clinician_id == clinician_id, CareLink.withdrawn_at.is_(None))
-        .order_by(Account.username_key)
-    )
-    return [FollowedRunner(*row) for row in rows]
-
-
 @dataclass(frozen=True)
 class Caseload:
     """A clinician's open links, read with the clinician's own id and username."""
@@ -111,7 +83,8 @@ class Caseload:
 
 
 def caseload_of(session: Session, clinician_name: str) -> Caseload | None:
-    """The open links of the clinician called ``clinician_name``, in one query; None when
+    """The open links of the clinician called ``clinician_name``, by the runners' usernames,
+    with each runner's person name and data version, in one query; None when
     the query finds none (no such clinician, the role off, or no runner: the caller asks)."""
     runner_person, clinician_person = aliased(Person), aliased(Person)
     clinician_account = aliased(Account)
