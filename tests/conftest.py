@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,6 +42,20 @@ def piri(tmp_path: Path) -> PiriRunner:
         )
 
     return run
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty PIRI_HOME (SQLite) for this test, used through the services in-process;
+    every database opened in it is closed again after."""
+    from piri.services import diary as diary_service
+
+    folder = tmp_path / "home"
+    monkeypatch.setenv("PIRI_HOME", str(folder))
+    monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
+    diary_service.close_engines()
+    yield folder
+    diary_service.close_engines()
 
 
 SHARED_DIR = Path(os.environ.get("PIRI_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,6 @@ from tests.conftest import PiriRunner
 
 FIRST_DAY = dt.date(2024, 1, 1)
 TODAY = dt.date(2026, 12, 1)
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("PIRI_HOME", str(folder))
-    monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
-    diary_service.close_engines()
-    yield folder
-    diary_service.close_engines()
 
 
 def log(day_number: int, person: str = diary_service.LOCAL_PERSON) -> None:

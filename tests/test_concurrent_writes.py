@@ -10,10 +10,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from piri.domain.diary import DayEntry
 from piri.services import diary as diary_service
@@ -34,16 +31,6 @@ WRITERS = 8
 DAYS_EACH = 40
 RUNS = 150
 TODAY = dt.date(2026, 12, 1)
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("PIRI_HOME", str(folder))
-    monkeypatch.delenv("PIRI_DATABASE_URL", raising=False)
-    diary_service.close_engines()
-    yield folder
-    diary_service.close_engines()
 
 
 def run_starting(start: dt.datetime) -> bytes:
