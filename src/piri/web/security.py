@@ -13,7 +13,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -103,7 +103,9 @@ def install(app: FastAPI) -> None:
 
 
 class Guard:
-    """The host check, the security headers and the CSRF cookie, on every HTTP response.
+    """The host check, the security headers and the CSRF cookie, on every HTTP response: the
+    host check's refusal and the answer to a request that failed with an unexpected error
+    (Starlette's own 500 is sent outside every middleware) included.
 
     Plain ASGI rather than ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware runs
     every response through an extra task and stream, which cost more than many pages' work.
@@ -119,20 +121,17 @@ class Guard:
         request = Request(scope)
         config = config_of(request)
         host = request.headers.get("host", "")
-        if config.allowed_hosts is not None and host not in _with_ports(
+        refused = config.allowed_hosts is not None and host not in _with_ports(
             config.allowed_hosts, config.port
-        ):
-            refusal = PlainTextResponse(
-                f"This Piri server only answers to {', '.join(config.allowed_hosts)}.",
-                status_code=400,
-            )
-            await refusal(scope, receive, send)
-            return
-        had_cookie = CSRF_COOKIE in request.cookies
+        )
+        had_cookie = refused or CSRF_COOKIE in request.cookies
         static = request.url.path.startswith("/static/")
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 headers.update(HEADERS)
                 if config.secure_cookies:
@@ -143,7 +142,32 @@ class Guard:
                     headers.append("set-cookie", _csrf_cookie(request, config.secure_cookies))
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        if refused:
+            refusal = PlainTextResponse(
+                f"This Piri server only answers to {', '.join(config.allowed_hosts or ())}.",
+                status_code=400,
+            )
+            await refusal(scope, receive, send_with_headers)
+            return
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:
+                raise
+            await _server_error(request)(scope, receive, send_with_headers)
+            raise  # for the server's log; Starlette sends nothing more once an answer started
+
+
+SERVER_ERROR = (
+    "Something went wrong on the server. Try again; if it keeps happening, tell whoever "
+    "runs this Piri."
+)
+
+
+def _server_error(request: Request) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"code": "server_error", "message": SERVER_ERROR}, status_code=500)
+    return PlainTextResponse(SERVER_ERROR, status_code=500)
 
 
 def _csrf_cookie(request: Request, secure: bool) -> str:
