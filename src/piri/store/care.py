@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, Integer, String, Text, insert, literal, select
+from sqlalchemy import DateTime, Integer, Select, String, Text, bindparam, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from piri.store.accounts import username_key
@@ -82,13 +82,10 @@ class Caseload:
     runners: list[FollowedRunner]
 
 
-def caseload_of(session: Session, clinician_name: str) -> Caseload | None:
-    """The open links of the clinician called ``clinician_name``, by the runners' usernames,
-    with each runner's person name and data version, in one query; None when
-    the query finds none (no such clinician, the role off, or no runner: the caller asks)."""
+def _caseload_statement() -> Select[int, int, list[str], dt.datetime, str, str, str, int, str]:
     runner_person, clinician_person = aliased(Person), aliased(Person)
     clinician_account = aliased(Account)
-    rows = session.execute(
+    return (
         select(
             CareLink.id,
             CareLink.runner_id,
@@ -105,12 +102,24 @@ def caseload_of(session: Session, clinician_name: str) -> Caseload | None:
         .join(clinician_account, clinician_account.person_id == CareLink.clinician_id)
         .join(clinician_person, clinician_person.id == CareLink.clinician_id)
         .where(
-            clinician_person.name == clinician_name,
+            clinician_person.name == bindparam("clinician", type_=String),
             clinician_account.is_clinician.is_(True),
             CareLink.withdrawn_at.is_(None),
         )
         .order_by(Account.username_key)
-    ).all()
+    )
+
+
+# Built once: composing the four-way join costs more than running it (1.5 ms of the 2.4 ms
+# the caseload's links took on the 2-core machine). Every request binds its clinician.
+_CASELOAD = _caseload_statement()
+
+
+def caseload_of(session: Session, clinician_name: str) -> Caseload | None:
+    """The open links of the clinician called ``clinician_name``, by the runners' usernames,
+    with each runner's person name and data version, in one query; None when
+    the query finds none (no such clinician, the role off, or no runner: the caller asks)."""
+    rows = session.execute(_CASELOAD, {"clinician": clinician_name}).all()
     if not rows:
         return None
     return Caseload(
@@ -187,6 +196,23 @@ def open_invitations(session: Session, made_by_id: int, now: dt.datetime) -> lis
 # The audit log
 
 
+# One entry per runner, as INSERT ... SELECT over the runners' ids, built once (see
+# add_audit_entries); the ids arrive as one expanding list.
+_AUDIT_COLUMNS = ["runner_id", "actor_id", "actor_name", "at", "action", "what", "detail"]
+_AUDIT_ROWS = insert(AuditEntry).from_select(
+    _AUDIT_COLUMNS,
+    select(
+        Person.id,
+        bindparam("actor_id", type_=Integer),
+        bindparam("actor_name", type_=String),
+        bindparam("at", type_=DateTime(timezone=True)),
+        bindparam("action", type_=String),
+        bindparam("what", type_=String),
+        bindparam("detail", type_=Text),
+    ).where(Person.id.in_(bindparam("runner_ids", expanding=True))),
+)
+
+
 def add_audit_entries(
     session: Session,
     runner_ids: Sequence[int],
@@ -197,22 +223,21 @@ def add_audit_entries(
     detail: str,
     now: dt.datetime,
 ) -> None:
-    """One entry per runner, in one INSERT ... SELECT over the runners' ids (the caseload
-    writes fifty at once). Fifty rows of bound values cost 12 ms to compile and send on
-    PostgreSQL; this statement is compiled once and takes the ids as one list."""
+    """One entry per runner, in one statement (the caseload writes fifty at once). Fifty rows
+    of bound values cost 12 ms to compile and send on PostgreSQL; this statement is built and
+    compiled once and takes the ids as one list."""
     if not runner_ids:
         return
-    rows = select(
-        Person.id,
-        literal(actor_id, Integer),
-        literal(actor_name, String),
-        literal(now, DateTime(timezone=True)),
-        literal(action, String),
-        literal(what, String),
-        literal(detail, Text),
-    ).where(Person.id.in_(list(runner_ids)))
-    columns = ["runner_id", "actor_id", "actor_name", "at", "action", "what", "detail"]
-    session.connection().execute(insert(AuditEntry).from_select(columns, rows))
+    values = {
+        "runner_ids": list(runner_ids),
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "at": now,
+        "action": action,
+        "what": what,
+        "detail": detail,
+    }
+    session.connection().execute(_AUDIT_ROWS, values)
 
 
 def audit_entries(session: Session, runner_id: int, limit: int) -> list[AuditEntry]:
