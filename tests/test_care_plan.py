@@ -442,3 +442,29 @@ def test_a_stored_plan_naming_an_exercise_gone_from_the_library_still_gives_a_we
     assert [e for e, _d in week.days[0].items] == ["clamshell", "supine-piriformis-stretch"]
     in_force = plans.care_plan_of(people["ana"])
     assert in_force is not None and in_force.items[-1].exercise == "retired-exercise"
+
+
+def test_the_runner_s_export_keeps_their_plans_and_notes_and_they_import_back(
+    people: dict[str, str],
+) -> None:
+    from piri.services import person_data
+
+    plans.publish(people["bea"], "ana", PLAN, "manual", "routine:strength")
+    notes.write_note(people["bea"], "ana", "Well done this week.")
+    document = person_data.export_document(people["ana"])
+    (plan,) = document["care_plans"]
+    assert plan["author_name"] == "bea" and plan["progression"] == "manual"
+    assert [item["exercise"] for item in plan["items"]] == [
+        "clamshell",
+        "supine-piriformis-stretch",
+    ]
+    assert "author_id" not in plan and "person_id" not in plan  # ids of this database only
+    texts = [note["text"] for note in document["care_notes"]]
+    assert "Well done this week." in texts  # beside the plan's announcement
+    assert all("runner_id" not in note for note in document["care_notes"])
+    # Dan's empty profile takes it back whole: the plan is his week, the note his to read.
+    person_data.import_document(document, people["dan"], today=MONDAY)
+    again = plans.care_plan_of(people["dan"])
+    assert again is not None and again.author == "bea"
+    assert [n.text for n in notes.unread_notes(people["dan"])] == ["Well done this week."]
+    assert person_data.export_document(people["dan"])["care_plans"] == document["care_plans"]

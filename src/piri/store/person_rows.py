@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from piri.store.models import (
     ActivityRow,
     Base,
+    CareNote,
+    CarePlanRow,
     OutcomeScore,
     PrescriptionRow,
     Profile,
@@ -26,13 +28,25 @@ TABLES: dict[str, type[Base]] = {
     "outcome_scores": OutcomeScore,
     "activities": ActivityRow,
     "walk_runs": WalkRunRecord,
+    # what a clinician wrote for the person (multi-user mode): the plans they published and
+    # their notes, each with its author's name as it was
+    "care_plans": CarePlanRow,
+    "care_notes": CareNote,
 }
-NOT_EXPORTED = {"id", "person_id"}
+# The column that names the person a row belongs to, where it is not ``person_id``.
+OWNER_COLUMNS: dict[type[Base], str] = {CareNote: "runner_id"}
+# Ids of this database: the row's own, its owner's (the person it is imported into), and the
+# clinician who wrote it (another account, maybe on another server; the name is kept).
+NOT_EXPORTED = {"id", "person_id", "runner_id", "author_id"}
+
+
+def _owner(model: type[Base]) -> Any:
+    return getattr(model, OWNER_COLUMNS.get(model, "person_id"))
 
 
 def rows_of(session: Session, owner: int, model: type[Base]) -> list[dict[str, Any]]:
     columns = [c for c in model.__table__.columns if c.name not in NOT_EXPORTED]
-    query = select(model).where(model.person_id == owner).order_by(model.id)  # type: ignore[attr-defined]
+    query = select(model).where(_owner(model) == owner).order_by(model.id)  # type: ignore[attr-defined]
     found = []
     for row in session.scalars(query):
         values = {}
@@ -64,7 +78,7 @@ def add_rows(session: Session, owner: int, model: type[Base], rows: list[dict[st
                         f"{model.__tablename__} {number}, field '{key}': {value!r} is not a date"
                     ) from None
             values[key] = value
-        session.add(model(person_id=owner, **values))
+        session.add(model(**{OWNER_COLUMNS.get(model, "person_id"): owner, **values}))
     session.flush()
 
 
