@@ -5,8 +5,10 @@ locked" and no write may be lost (issue 9)."""
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -26,6 +28,9 @@ from tests.fit_files import (
     run_session,
     session,
 )
+from tests.live_server import browser_headers, free_port, piri_env, start_server
+from tests.reliability import record
+from tests.web.test_api_program import relief_played
 
 WRITERS = 8
 DAYS_EACH = 40
@@ -95,3 +100,101 @@ def test_writers_in_threads_and_an_import_in_another_process_all_land(
         days = diary_service.diary(f"writer-{number}")
         assert len(days) == DAYS_EACH, f"writer-{number} has {len(days)} of {DAYS_EACH} days"
     assert len(import_service.runs()) == RUNS
+    record(
+        "concurrent writers on SQLite (service threads and an import)",
+        writers=WRITERS,
+        importers=1,
+        acknowledged_writes=WRITERS * DAYS_EACH,
+        runs_imported=RUNS,
+        database_locked=0,
+        lost=0,
+    )
+
+
+WEB_WRITERS = 8
+WEB_WRITES_EACH = 30
+
+
+def test_web_requests_and_an_import_at_once_all_land(tmp_path: Path) -> None:
+    """The same through a real server: browsers writing diary days and sessions over HTTP, in
+    parallel, while ``piri import`` writes runs from another process."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    first = dt.datetime(2024, 1, 1, 7, 0, tzinfo=dt.UTC)
+    for number in range(RUNS):
+        (folder / f"run-{number:04}.fit").write_bytes(
+            run_starting(first + dt.timedelta(days=number))
+        )
+    home = tmp_path / "home"
+    port = free_port()
+    server_log = tmp_path / "server.log"
+    server = start_server(home, port, server_log)
+    try:
+        importer = subprocess.Popen(
+            [sys.executable, "-m", "piri", "import", str(folder), "--format", "json"],
+            env=piri_env(home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        refused: list[str] = []
+        acknowledged: list[str] = []
+        lock = threading.Lock()
+        start_line = threading.Barrier(WEB_WRITERS)
+
+        def browser(number: int) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            headers = browser_headers(connection)
+            start_line.wait()
+            for write in range(WEB_WRITES_EACH):
+                day = dt.date(2010, 1, 1) + dt.timedelta(days=number * 100 + write)
+                if write % 2:
+                    name = f"session {number}-{write}"
+                    body = json.dumps({**relief_played(), "day": day.isoformat(), "notes": name})
+                    connection.request("POST", "/api/v1/sessions", body=body, headers=headers)
+                else:
+                    name = f"diary {day.isoformat()}"
+                    body = json.dumps({"pain_now": write % 11, "worst_pain": write % 11})
+                    path = f"/api/v1/diary/{day.isoformat()}"
+                    connection.request("PUT", path, body=body, headers=headers)
+                answer = connection.getresponse()
+                text = answer.read().decode("utf-8", "replace")
+                with lock:
+                    if answer.status in (200, 201):
+                        acknowledged.append(name)
+                    else:
+                        refused.append(f"{name}: {answer.status} {text[:200]}")
+            connection.close()
+
+        threads = [threading.Thread(target=browser, args=(n,)) for n in range(WEB_WRITERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        out, err = importer.communicate(timeout=300)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert not refused, (
+        f"{len(refused)} writes refused, the first: {refused[0]}\n"
+        + server_log.read_text(errors="replace")[-3000:]
+    )
+    assert importer.returncode == 0, err
+    summary = json.loads(out)
+    assert (summary["imported"], summary["duplicates"]) == (RUNS, 0), out[:500]
+    with sqlite3.connect(home / "piri.db") as connection:
+        days = {f"diary {row[0]}" for row in connection.execute("SELECT day FROM diary_entry")}
+        sessions = {row[0] for row in connection.execute("SELECT notes FROM session_record")}
+        runs = connection.execute("SELECT count(*) FROM activity").fetchone()[0]
+    assert len(acknowledged) == WEB_WRITERS * WEB_WRITES_EACH
+    assert not set(acknowledged) - (days | sessions), "an acknowledged write is missing"
+    assert runs == RUNS
+    record(
+        "concurrent writers on SQLite (web requests and an import)",
+        writers=WEB_WRITERS,
+        importers=1,
+        acknowledged_writes=len(acknowledged),
+        runs_imported=runs,
+        database_locked=0,
+        lost=0,
+    )

@@ -12,7 +12,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,23 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.live_server import browser_headers, free_port, piri_env, start_server
+from tests.reliability import record
 from tests.test_concurrent_writes import run_starting
+from tests.web.test_api_program import relief_played
 
 SEED = int(os.environ.get("PIRI_CRASH_SEED", "20261202"))
 FIRST_DAY = dt.date(2001, 1, 1)  # each kill point writes from its own thousand days on
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _env(home: Path) -> dict[str, str]:
-    env = {**os.environ, "PIRI_HOME": str(home)}
-    env.pop("PIRI_DATABASE_URL", None)
-    return env
 
 
 def _database(home: Path) -> Path:
@@ -51,67 +40,45 @@ def _integrity(home: Path) -> str:
         return found
 
 
-def _stored_days(home: Path) -> set[dt.date]:
+def _stored_writes(home: Path) -> set[str]:
+    """What the server wrote, named as ``_write_days`` names what it sent."""
     with sqlite3.connect(_database(home)) as connection:
-        rows = connection.execute("SELECT day FROM diary_entry").fetchall()
-    return {dt.date.fromisoformat(row[0]) for row in rows}
-
-
-def _start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "piri", "serve", "--port", str(port)],
-        env=_env(home),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("the server did not start within 60 s")
+        days = connection.execute("SELECT day FROM diary_entry").fetchall()
+        sessions = connection.execute("SELECT notes FROM session_record").fetchall()
+    return {f"diary {row[0]}" for row in days} | {row[0] for row in sessions}
 
 
 def _write_days(
     port: int,
     first: int,
-    acknowledged: list[dt.date],
+    acknowledged: list[str],
     stop: threading.Event,
     wrong: list[str],
 ) -> None:
-    """PUT one diary day after another until the server dies; keep the acknowledged ones."""
+    """Write one diary day (PUT) and one played session (POST) after another until the server
+    dies; keep the names of the acknowledged ones ("diary DAY", "session N")."""
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", "/static/css/piri.css")
-        response = connection.getresponse()
-        response.read()
-        cookie = response.getheader("set-cookie", "").split(";")[0]
-        token = cookie.split("=", 1)[1]
+        headers = browser_headers(connection)
         number = first
         while not stop.is_set():
             day = FIRST_DAY + dt.timedelta(days=number)
-            body = json.dumps({"pain_now": number % 11, "worst_pain": number % 11})
-            connection.request(
-                "PUT",
-                f"/api/v1/diary/{day.isoformat()}",
-                body=body,
-                headers={
-                    "Content-Type": "application/json",
-                    "Cookie": cookie,
-                    "X-CSRF-Token": token,
-                },
-            )
+            if number % 2:
+                name = f"session {number}"
+                body = json.dumps({**relief_played(), "day": day.isoformat(), "notes": name})
+                connection.request("POST", "/api/v1/sessions", body=body, headers=headers)
+            else:
+                name = f"diary {day.isoformat()}"
+                body = json.dumps({"pain_now": number % 11, "worst_pain": number % 11})
+                connection.request(
+                    "PUT", f"/api/v1/diary/{day.isoformat()}", body=body, headers=headers
+                )
             answer = connection.getresponse()
             answer.read()
             if answer.status in (200, 201):
-                acknowledged.append(day)
+                acknowledged.append(name)
             else:
-                wrong.append(f"the server answered {answer.status} for {day}")
+                wrong.append(f"the server answered {answer.status} for {name}")
                 return
             number += 1
     except (OSError, http.client.HTTPException):
@@ -121,10 +88,11 @@ def _write_days(
 def test_killing_the_server_while_it_writes_loses_no_acknowledged_write(tmp_path: Path) -> None:
     home = tmp_path / "home"
     chance = random.Random(SEED)
-    acknowledged: list[dt.date] = []
-    for kill_point in range(4):
-        port = _free_port()
-        server = _start_server(home, port)
+    acknowledged: list[str] = []
+    kills = 4
+    for kill_point in range(kills):
+        port = free_port()
+        server = start_server(home, port)
         stop = threading.Event()
         before = len(acknowledged)
         wrong: list[str] = []
@@ -146,14 +114,23 @@ def test_killing_the_server_while_it_writes_loses_no_acknowledged_write(tmp_path
         assert not wrong, wrong
         assert len(acknowledged) > before, f"seed {SEED}: no write landed before kill {kill_point}"
         assert _integrity(home) == "ok", f"seed {SEED}, kill {kill_point}"
-        missing = set(acknowledged) - _stored_days(home)
+        missing = set(acknowledged) - _stored_writes(home)
         assert not missing, f"seed {SEED}, kill {kill_point}: lost {sorted(missing)[:5]}"
+    record(
+        "kill the server while it writes",
+        kills=kills,
+        acknowledged_writes=len(acknowledged),
+        diary_days=sum(name.startswith("diary") for name in acknowledged),
+        sessions=sum(name.startswith("session") for name in acknowledged),
+        lost=0,
+        seed=SEED,
+    )
 
 
 def _import(home: Path, folder: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "piri", "import", str(folder), "--format", "json"],
-        env=_env(home),
+        env=piri_env(home),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -175,15 +152,18 @@ def test_killing_an_import_leaves_whole_activities_and_running_it_again_finishes
     home = tmp_path / "home"
     chance = random.Random(SEED)
     stored_after_kill = []
+    mid_import = 0
     for kill_point in range(3):
         process = _import(home, folder)
-        wanted = chance.randint(1, runs // 2)  # kill once this many more are stored, or later
         already = _activities(home)
+        # kill once this many more are stored (or a moment later): within what is left to do
+        wanted = chance.randint(1, max(1, (runs - already) // 2))
         deadline = time.monotonic() + 120
         while _activities(home) < already + wanted and process.poll() is None:
             assert time.monotonic() < deadline, "the import stored nothing within 120 s"
             time.sleep(0.01)
         time.sleep(chance.uniform(0, 0.2))
+        mid_import += process.poll() is None  # else it had finished: no kill point
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate(timeout=30)
         if not _database(home).exists():
@@ -202,6 +182,16 @@ def test_killing_an_import_leaves_whole_activities_and_running_it_again_finishes
     with sqlite3.connect(_database(home)) as connection:
         assert connection.execute("SELECT count(*) FROM activity").fetchone()[0] == runs
     assert stored_after_kill, "no kill landed after the database was opened"
+    record(
+        "kill an import while it stores runs",
+        kills=3,
+        kills_while_it_ran=mid_import,
+        kills_after_the_database_opened=len(stored_after_kill),
+        runs_stored_at_each_kill=stored_after_kill,
+        half_stored=0,
+        finished_on_the_next_run=runs,
+        seed=SEED,
+    )
 
 
 def _activities(home: Path) -> int:
@@ -225,12 +215,13 @@ def test_killing_a_migration_leaves_a_database_that_opens_at_the_newest_schema(
 ) -> None:
     home = tmp_path / "home"
     chance = random.Random(SEED + kill_point)
-    process = subprocess.Popen([sys.executable, "-c", OPEN_AND_MIGRATE], env=_env(home))
-    time.sleep(chance.uniform(0.4, 1.6))  # Python start-up and imports take most of a second
+    process = subprocess.Popen([sys.executable, "-c", OPEN_AND_MIGRATE], env=piri_env(home))
+    moment = chance.uniform(0.4, 1.6)
+    time.sleep(moment)  # Python start-up and imports take most of a second
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     again = subprocess.run(
-        [sys.executable, "-c", OPEN_AND_MIGRATE], env=_env(home), capture_output=True, text=True
+        [sys.executable, "-c", OPEN_AND_MIGRATE], env=piri_env(home), capture_output=True, text=True
     )
     assert again.returncode == 0, again.stderr
     assert _integrity(home) == "ok"
@@ -240,3 +231,4 @@ def test_killing_a_migration_leaves_a_database_that_opens_at_the_newest_schema(
     newest = max(known_revisions(MIGRATIONS_DIR))
     with sqlite3.connect(_database(home)) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (newest,)
+    record("kill a migration", kill_point=kill_point, after_seconds=round(moment, 2), opened=True)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from piri.domain.diary import DayEntry
@@ -12,14 +15,21 @@ from piri.store.models import DiaryEntry, Person
 
 
 def person_id(session: Session, name: str) -> int:
-    """The id of the person called ``name``, created on first use."""
+    """The id of the person called ``name``, created on first use.
+
+    Several requests of a new person often arrive at once (a page and the calls it makes):
+    each may find nobody and create them. The insert therefore does nothing when another one
+    got there first (``ON CONFLICT DO NOTHING``, in SQLite and PostgreSQL alike, after waiting
+    for it to commit), and the id is read again."""
     found = session.scalar(select(Person.id).where(Person.name == name))
     if found is not None:
         return found
-    person = Person(name=name)
-    session.add(person)
-    session.flush()
-    return person.id
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {"name": name, "data_version": uuid.uuid4().hex}
+    session.execute(insert(Person).values(values).on_conflict_do_nothing(index_elements=["name"]))
+    created = session.scalar(select(Person.id).where(Person.name == name))
+    assert created is not None  # inserted now, or by whoever got there first
+    return created
 
 
 def save_day(session: Session, owner: int, entry: DayEntry) -> bool:
