@@ -36,6 +36,7 @@ from piri.domain.diary import DayEntry
 from piri.store import diary as diary_store
 from piri.store.backup import known_revisions
 from piri.store.database import MIGRATIONS_DIR, migrate, transaction
+from tests.reliability import record
 from tests.store_backends import BACKENDS, fresh_engine
 
 REVISIONS = sorted(known_revisions(MIGRATIONS_DIR))
@@ -129,6 +130,14 @@ def test_upgrading_from_each_earlier_revision_keeps_every_row(
         with transaction(engine) as session:
             owner = diary_store.person_id(session, "after-upgrade")
             assert [d.notes for d in diary_store.days(session, owner)] == ["after"]
+    record(
+        "upgrade from an earlier schema with data",
+        revision=revision,
+        to=REVISIONS[-1],
+        backend=backend,
+        tables_with_data=len(written),
+        rows_lost=0,
+    )
 
 
 def test_every_revision_is_tested() -> None:
