@@ -66,8 +66,11 @@ def test_a_backup_taken_during_writes_is_whole_and_holds_every_acknowledged_writ
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert report.facts.diary_days == len(held)
     assert not list(tmp_path.glob(".copy.db.partial-*"))
+    # ... and restoring it brings back exactly what it held
+    restore_backup(report.path)
+    assert {entry.day for entry in diary_service.diary()} == held
     record(
-        "online backup under write load",
+        "online backup under write load, then restored",
         writes_acknowledged_before=len(before),
         writes_during=len(acknowledged) - len(before),
         days_in_backup=len(held),
