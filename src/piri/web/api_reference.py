@@ -124,7 +124,9 @@ def markdown(document: dict[str, Any]) -> str:
         if endpoint.body:
             lines += ["", f"Body: {endpoint.body}"]
         if endpoint.responses:
-            answers = ", ".join(f"{status} {text}".strip() for status, text in endpoint.responses)
+            answers = ", ".join(
+                f"{status} {text.rstrip('.')}".strip() for status, text in endpoint.responses
+            )
             lines += ["", f"Responses: {answers}."]
     return "\n".join(lines).rstrip() + "\n"
 

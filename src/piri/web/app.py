@@ -57,6 +57,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.openapi = lambda: errors.openapi_document(app)  # type: ignore[method-assign]
+    app.openapi = lambda: errors.openapi_document(app)  # type: ignore[method-assign]
     security.install(app)
     app.add_middleware(OneVersionReadPerPage)
     return app

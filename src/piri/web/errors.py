@@ -2,24 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from piri.domain.answers import AnswerError
 from piri.services.care import CareError, NeedsAccountsError, NoAccessError, NotAClinicianError
 from piri.services.library import InvalidChoiceError, NotFoundError
-from piri.web.identity import NotSignedInError, SignInRequiredError
-from piri.web.security import CsrfError
+from piri.web.identity import NotSignedInError, SignInRequiredError, api_person
+from piri.web.security import SAFE_METHODS, CsrfError, require_csrf
 from piri.web.templating import render
 
 
 def error(status: int, code: str, message: str, **details: Any) -> JSONResponse:
     return JSONResponse({"code": code, "message": message, **details}, status_code=status)
+
+
+class Problem(BaseModel):
+    field: str = Field(description="The request's field, as `limit` or `items.3`; `(body)`.")
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every error under /api/v1: a stable ``code`` and a message for people (:func:`error`).
+
+    Some add details of their own (``suggestions``, ``choices``, ``retry_after_seconds``,
+    ``criteria``, ...), so more properties may follow."""
+
+    model_config = ConfigDict(extra="allow", title="Error")
+
+    code: str = Field(description="Stable, for programs: not_found, invalid_input, ...")
+    message: str = Field(description="What went wrong, for people.")
+    field: str | None = Field(None, description="The one field that is wrong, when there is one.")
+    problems: list[Problem | str] | None = Field(
+        None, description="Each wrong field with its message (the answers' problems as text)."
+    )
 
 
 # Where FastAPI says a value came from: the first part of a validation error's location.
@@ -168,3 +194,85 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             return _page(request, 404, "Not found", "There is no page at this address.")
         return _page(request, exc.status_code, "Something went wrong", str(exc.detail))
+
+
+# The errors that come from the app as a whole rather than from one route: the sign-in
+# (identity.api_person), the CSRF check (security.require_csrf), reading the body and
+# FastAPI's validation of the request (both answered by the handlers above).
+NOT_SIGNED_IN = "`not_signed_in`: multi-user mode and no valid 'Authorization: Bearer <token>'."
+CSRF_FAILED = (
+    "`csrf_failed`: a change without a JSON body, a Bearer token or the CSRF cookie and "
+    "header, or from another site."
+)
+INVALID_BODY = "`invalid_body`: the body is not JSON (or a form) Piri can read."
+INVALID_INPUT = "`invalid_input`: `problems` names each wrong field."
+ERROR_SCHEMA = "#/components/schemas/Error"
+FASTAPI_422 = "Validation Error"  # FastAPI's own description, for its own body
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    for sub in dependant.dependencies:
+        if sub.call is not None:
+            yield sub.call
+        yield from _calls(sub)
+
+
+def _common_errors(route: RouteContext) -> dict[str, str]:
+    """The statuses ``route`` can answer whatever its own code does, with their meaning."""
+    dependant: Dependant = route.dependant
+    calls = set(_calls(dependant))
+    changes = bool(set(route.methods or ()) - SAFE_METHODS)
+    found = {}
+    if api_person in calls:
+        found["401"] = NOT_SIGNED_IN
+    if require_csrf in calls and changes:
+        found["403"] = CSRF_FAILED
+    if route.body_field is not None or changes:  # require_csrf reads a form body too
+        found["400"] = INVALID_BODY
+    if route.body_field is not None or dependant.query_params or dependant.path_params:
+        found["422"] = INVALID_INPUT
+    return found
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document with every error it can answer under /api: the routes
+    declare their own (``responses=``), and here each gets the errors every route of its kind
+    can give, all with the one ``Error`` body (FastAPI's default 422 body is not what
+    :func:`invalid_request` answers)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        openapi_version=app.openapi_version,
+        description=app.description,
+        routes=app.routes,
+    )
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        if not (route.path_format or "").startswith("/api/"):
+            continue
+        item = document["paths"][route.path_format]
+        for method in route.methods or ():
+            responses = item[method.lower()]["responses"]
+            for status, description in _common_errors(route).items():
+                answer = responses.setdefault(status, {"description": description})
+                said = answer.get("description", "")
+                if said == FASTAPI_422:
+                    answer["description"] = description
+                elif description.split(":", 1)[0] not in said:  # one status, several causes
+                    answer["description"] = f"{said.rstrip('.')}; {description}"
+            for status, answer in responses.items():
+                if status.startswith("4"):
+                    answer["content"] = {"application/json": {"schema": {"$ref": ERROR_SCHEMA}}}
+            item[method.lower()]["responses"] = dict(sorted(responses.items()))
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for default in ("HTTPValidationError", "ValidationError"):  # FastAPI's, now unused
+        if f'"#/components/schemas/{default}"' not in json.dumps(document["paths"]):
+            schemas.pop(default, None)
+    error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    schemas["Error"] = error_schema
+    app.openapi_schema = document
+    return document

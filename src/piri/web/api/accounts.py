@@ -21,6 +21,7 @@ from piri.services.accounts import (
     NoAccountError,
 )
 from piri.web import accounts as web_accounts
+from piri.web.api.ids import TokenId
 from piri.web.errors import error
 from piri.web.identity import api_person, config_of
 
@@ -42,6 +43,11 @@ class LoginRequest(BaseModel):
 
 class NewTokenRequest(BaseModel):
     name: str = Field(description="What will use the token, 1 to 60 characters.")
+
+
+NO_ACCOUNTS_ANSWER: dict[int | str, dict[str, Any]] = {
+    404: {"description": "`no_accounts`: single-person mode has no accounts or tokens."}
+}
 
 
 def _no_accounts() -> JSONResponse:
@@ -74,7 +80,17 @@ def _token_json(token: ApiTokenInfo) -> dict[str, Any]:
     }
 
 
-@router.post("/login", status_code=201, summary="Log in and get an API token (for scripts)")
+@router.post(
+    "/login",
+    status_code=201,
+    summary="Log in and get an API token (for scripts)",
+    responses={
+        **NO_ACCOUNTS_ANSWER,
+        401: {"description": "`login_failed`: wrong username or password."},
+        422: {"description": "`invalid_input`: `field` names the value that is wrong."},
+        429: {"description": "`too_many_attempts`: wait `retry_after_seconds` (and Retry-After)."},
+    },
+)
 def log_in(request: Request, body: LoginRequest) -> Any:
     """Checks the username and password and returns a new API token, shown only this once.
     Failed attempts are limited per username and per address; over the limit the answer is
@@ -109,7 +125,7 @@ def log_in(request: Request, body: LoginRequest) -> Any:
     return {"token": created.token, "username": account.username, **_token_json(created.info)}
 
 
-@router.get("/account", summary="The signed-in account")
+@router.get("/account", summary="The signed-in account", responses=NO_ACCOUNTS_ANSWER)
 def get_account(request: Request, person: str = Depends(api_person)) -> Any:
     if not config_of(request).multi_user:
         return _no_accounts()
@@ -125,7 +141,7 @@ def get_account(request: Request, person: str = Depends(api_person)) -> Any:
     }
 
 
-@router.get("/tokens", summary="Your API tokens (never their values)")
+@router.get("/tokens", summary="Your API tokens (never their values)", responses=NO_ACCOUNTS_ANSWER)
 def list_tokens(request: Request, person: str = Depends(api_person)) -> Any:
     if not config_of(request).multi_user:
         return _no_accounts()
@@ -136,7 +152,15 @@ def list_tokens(request: Request, person: str = Depends(api_person)) -> Any:
     return {"tokens": [_token_json(t) for t in tokens]}
 
 
-@router.post("/tokens", status_code=201, summary="Create an API token (its value is shown once)")
+@router.post(
+    "/tokens",
+    status_code=201,
+    summary="Create an API token (its value is shown once)",
+    responses={
+        **NO_ACCOUNTS_ANSWER,
+        422: {"description": "`invalid_input`: the name is not 1 to 60 characters."},
+    },
+)
 def create_token(request: Request, body: NewTokenRequest, person: str = Depends(api_person)) -> Any:
     if not config_of(request).multi_user:
         return _no_accounts()
@@ -149,8 +173,17 @@ def create_token(request: Request, body: NewTokenRequest, person: str = Depends(
     return {"token": created.token, **_token_json(created.info)}
 
 
-@router.delete("/tokens/{token_id}", summary="Revoke one of your API tokens")
-def revoke_token(request: Request, token_id: int, person: str = Depends(api_person)) -> Any:
+@router.delete(
+    "/tokens/{token_id}",
+    summary="Revoke one of your API tokens",
+    responses={
+        404: {
+            "description": "`not_found`: you have no token with that id; `no_accounts`: "
+            "single-person mode has no tokens."
+        }
+    },
+)
+def revoke_token(request: Request, token_id: TokenId, person: str = Depends(api_person)) -> Any:
     if not config_of(request).multi_user:
         return _no_accounts()
     try:

@@ -35,6 +35,11 @@ NO_FEEDS = (
 )
 
 
+NO_FEEDS_ANSWER: dict[int | str, dict[str, Any]] = {
+    404: {"description": "`no_accounts`: single-person mode publishes no calendar feed."}
+}
+
+
 def _no_feeds() -> JSONResponse:
     return error(404, "no_accounts", NO_FEEDS)
 
@@ -99,7 +104,7 @@ def _feed_json(request: Request, person: str) -> dict[str, Any]:
     return {"active": info is not None, "created_at": _iso(info.created_at) if info else None}
 
 
-@router.get("/calendar/feed", summary="Whether your calendar feed is on")
+@router.get("/calendar/feed", summary="Whether your calendar feed is on", responses=NO_FEEDS_ANSWER)
 def get_feed(request: Request, person: str = Depends(api_person)) -> Any:
     """``active`` and when its address was made (``created_at``); the address itself is shown
     only when it is made."""
@@ -108,7 +113,12 @@ def get_feed(request: Request, person: str = Depends(api_person)) -> Any:
     return _feed_json(request, person)
 
 
-@router.post("/calendar/feed", status_code=201, summary="Create or reset your calendar feed")
+@router.post(
+    "/calendar/feed",
+    status_code=201,
+    summary="Create or reset your calendar feed",
+    responses=NO_FEEDS_ANSWER,
+)
 def post_feed(request: Request, person: str = Depends(api_person)) -> Any:
     """A new secret address for calendar apps to subscribe to (``url``; ``token`` is its
     secret part), shown only this once. An address made before stops working. The feed
@@ -124,7 +134,7 @@ def post_feed(request: Request, person: str = Depends(api_person)) -> Any:
     }
 
 
-@router.delete("/calendar/feed", summary="Turn your calendar feed off")
+@router.delete("/calendar/feed", summary="Turn your calendar feed off", responses=NO_FEEDS_ANSWER)
 def delete_feed(request: Request, person: str = Depends(api_person)) -> Any:
     """Its address stops working at once. ``turned_off`` is false when it was already off."""
     if not config_of(request).multi_user:

@@ -4,13 +4,13 @@ audit log of what clinicians read and changed.
 Thin: every call goes to :mod:`piri.services.care`, whose errors the app maps for all of
 ``/api`` (``piri.web.errors``): ``CareError`` is 422 ``invalid_care_request`` naming its
 ``field``, ``NotAClinicianError`` 403 ``not_a_clinician``. Multi-user mode only: in
-single-person mode there are no accounts, and every call answers 422 saying so.
+single-person mode there are no accounts, and every call answers 404 ``no_accounts``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,9 +18,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from piri.domain.care import SHARE_LABELS, Share
 from piri.services import care as care_service
 from piri.services.care import AUDIT_SHOWN, AuditInfo, CareError, InvitationInfo, LinkInfo
+from piri.web.api.ids import LinkId
 from piri.web.identity import api_person
 
 router = APIRouter(tags=["care team"])
+
+Answers = dict[int | str, dict[str, Any]]
+NO_ACCOUNTS: Answers = {
+    404: {"description": "`no_accounts`: single-person mode has no accounts, so no care team."}
+}
+REFUSED: Answers = {422: {"description": "`invalid_care_request`: `field` names what is wrong."}}
+CLINICIANS: Answers = {
+    403: {"description": "`not_a_clinician`: needs the clinician role (PUT /care/role)."}
+}
 
 SHARES_HELP = "What to share: any of " + ", ".join(
     f"'{share.value}' ({SHARE_LABELS[share].lower()})" for share in Share
@@ -139,13 +149,23 @@ def audit_out(entry: AuditInfo) -> AuditEntryOut:
     )
 
 
-@router.get("/care/role", response_model=RoleOut, summary="Whether you look after runners")
+@router.get(
+    "/care/role",
+    response_model=RoleOut,
+    summary="Whether you look after runners",
+    responses=NO_ACCOUNTS,
+)
 def get_role(person: str = Depends(api_person)) -> RoleOut:
     care_service.care_team(person)  # refuses in single-person mode, as every care call does
     return RoleOut(clinician=care_service.is_clinician(person))
 
 
-@router.put("/care/role", response_model=RoleOut, summary="Turn the clinician role on or off")
+@router.put(
+    "/care/role",
+    response_model=RoleOut,
+    summary="Turn the clinician role on or off",
+    responses=NO_ACCOUNTS,
+)
 def put_role(body: RoleIn, person: str = Depends(api_person)) -> RoleOut:
     """Off ends nothing: your runners stay linked (and may withdraw), but clinician pages
     refuse until it is on again. You stay a runner either way."""
@@ -153,7 +173,12 @@ def put_role(body: RoleIn, person: str = Depends(api_person)) -> RoleOut:
     return RoleOut(clinician=care_service.is_clinician(person))
 
 
-@router.get("/care/team", response_model=TeamOut, summary="Your care team and your runners")
+@router.get(
+    "/care/team",
+    response_model=TeamOut,
+    summary="Your care team and your runners",
+    responses=NO_ACCOUNTS,
+)
 def get_team(person: str = Depends(api_person)) -> TeamOut:
     team = care_service.care_team(person)
     clinician = care_service.is_clinician(person)
@@ -171,6 +196,7 @@ def get_team(person: str = Depends(api_person)) -> TeamOut:
     status_code=201,
     response_model=InvitationOut,
     summary="Make a one-use invitation code (valid a week)",
+    responses={**NO_ACCOUNTS, **CLINICIANS, **REFUSED},
 )
 def post_invitation(body: InvitationIn, person: str = Depends(api_person)) -> InvitationOut:
     """The code is in this answer only: Piri keeps its hash, so copy it now."""
@@ -190,6 +216,7 @@ def post_invitation(body: InvitationIn, person: str = Depends(api_person)) -> In
     status_code=201,
     response_model=LinkOut,
     summary="Enter an invitation code someone gave you",
+    responses={**NO_ACCOUNTS, **CLINICIANS, **REFUSED},
 )
 def post_accept(body: AcceptIn, person: str = Depends(api_person)) -> LinkOut:
     """A runner's code makes you their clinician (you need the clinician role); a clinician's
@@ -201,8 +228,9 @@ def post_accept(body: AcceptIn, person: str = Depends(api_person)) -> LinkOut:
     "/care/team/{link_id}",
     response_model=LinkOut,
     summary="Change what one clinician sees, from their next request",
+    responses={**NO_ACCOUNTS, **REFUSED},
 )
-def patch_link(link_id: int, body: SharesIn, person: str = Depends(api_person)) -> LinkOut:
+def patch_link(link_id: LinkId, body: SharesIn, person: str = Depends(api_person)) -> LinkOut:
     return link_out(care_service.change_shares(person, link_id, body.shares))
 
 
@@ -210,12 +238,18 @@ def patch_link(link_id: int, body: SharesIn, person: str = Depends(api_person)) 
     "/care/team/{link_id}",
     response_model=LinkOut,
     summary="Withdraw one clinician's access, from their next request",
+    responses={**NO_ACCOUNTS, **REFUSED},
 )
-def delete_link(link_id: int, person: str = Depends(api_person)) -> LinkOut:
+def delete_link(link_id: LinkId, person: str = Depends(api_person)) -> LinkOut:
     return link_out(care_service.withdraw(person, link_id))
 
 
-@router.get("/care/audit", response_model=AuditOut, summary="What clinicians read and changed")
+@router.get(
+    "/care/audit",
+    response_model=AuditOut,
+    summary="What clinicians read and changed",
+    responses=NO_ACCOUNTS,
+)
 def get_audit(
     limit: int = Query(100, ge=1, le=AUDIT_SHOWN, description="How many entries, newest first."),
     person: str = Depends(api_person),

@@ -25,7 +25,16 @@ def questions() -> dict[str, Any]:
     return check_service.questionnaire_as_json()
 
 
-@router.post("/check")
+@router.post(
+    "/check",
+    responses={
+        401: {
+            "description": "`not_signed_in`: `save=true` in multi-user mode without a valid "
+            "'Authorization: Bearer <token>'."
+        },
+        422: {"description": "`invalid_answers`: `problems` says which answers do not fit."},
+    },
+)
 def evaluate(
     request: Request,
     response: Response,

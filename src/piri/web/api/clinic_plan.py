@@ -21,10 +21,26 @@ from piri.services import care_notes as notes_service
 from piri.services import care_plan as plan_service
 from piri.services.care_notes import NoteNotFoundError, NoteView
 from piri.services.care_plan import Announcement, PlanView
+from piri.web.api.ids import NoteId, TemplateId
 from piri.web.errors import error
 from piri.web.identity import api_person
 
 router = APIRouter(tags=["prescribing"])
+
+Answers = dict[int | str, dict[str, Any]]
+NO_ACCOUNTS = "`no_accounts`: single-person mode has no care team"
+CLINICIANS: Answers = {
+    403: {"description": "`not_a_clinician`: needs the clinician role (PUT /care/role)."},
+    404: {"description": NO_ACCOUNTS + "."},
+}
+RUNNERS: Answers = {
+    **CLINICIANS,
+    404: {
+        "description": "`no_access`: no open link to that runner that shares their sessions "
+        f"(any open link, for notes); {NO_ACCOUNTS}."
+    },
+}
+REFUSED: Answers = {422: {"description": "`invalid_care_request`: `field` names what is wrong."}}
 
 
 class ItemIn(BaseModel):
@@ -117,7 +133,7 @@ def _items(items: list[ItemIn]) -> list[dict[str, Any]]:
 # --- the clinician's side --------------------------------------------------------------------
 
 
-@router.get("/clinic/runners/{username}/plan")
+@router.get("/clinic/runners/{username}/plan", responses=RUNNERS)
 def get_runner_plan(username: str, person: str = Depends(api_person)) -> Any:
     """The runner's plan in force (null under Piri's own program), the templates to start
     from (the article's six, the routines and phases, then your own) and the library with
@@ -140,7 +156,7 @@ def get_runner_plan(username: str, person: str = Depends(api_person)) -> Any:
     }
 
 
-@router.put("/clinic/runners/{username}/plan")
+@router.put("/clinic/runners/{username}/plan", responses={**RUNNERS, **REFUSED})
 def publish_runner_plan(username: str, body: PlanIn, person: str = Depends(api_person)) -> Any:
     """Publish a plan: a new publication each time; the runner's program follows it (on
     their own training days) and they are told what changed. A dose outside its exercise's
@@ -149,34 +165,36 @@ def publish_runner_plan(username: str, body: PlanIn, person: str = Depends(api_p
     return plan_document(view)
 
 
-@router.delete("/clinic/runners/{username}/plan", status_code=204)
+@router.delete("/clinic/runners/{username}/plan", status_code=204, responses={**RUNNERS, **REFUSED})
 def end_runner_plan(username: str, person: str = Depends(api_person)) -> Response:
     """End the plan in force: the runner is back on Piri's own program (and told)."""
     plan_service.end_plan(person, username)
     return Response(status_code=204)
 
 
-@router.post("/clinic/runners/{username}/notes", status_code=201)
+@router.post("/clinic/runners/{username}/notes", status_code=201, responses={**RUNNERS, **REFUSED})
 def write_note(username: str, body: NoteIn, person: str = Depends(api_person)) -> Any:
     """A note to the runner, shown on their Today page until they mark it read. Any open
     link may write one, whatever it shares."""
     return note_document(notes_service.write_note(person, username, body.text))
 
 
-@router.get("/clinic/templates")
+@router.get("/clinic/templates", responses=CLINICIANS)
 def list_templates(person: str = Depends(api_person)) -> Any:
     """Your own templates (the content's are listed with a runner's plan)."""
     return [template_document(t) for t in plan_service.my_templates(person)]
 
 
-@router.post("/clinic/templates", status_code=201)
+@router.post("/clinic/templates", status_code=201, responses={**CLINICIANS, **REFUSED})
 def save_template(body: TemplateIn, person: str = Depends(api_person)) -> Any:
     """Save a template of your own; a name you already use is 422 on ``name``."""
     return template_document(plan_service.save_template(person, body.name, _items(body.items)))
 
 
-@router.delete("/clinic/templates/{template_id}", status_code=204)
-def delete_template(template_id: int, person: str = Depends(api_person)) -> Response:
+@router.delete(
+    "/clinic/templates/{template_id}", status_code=204, responses={**CLINICIANS, **REFUSED}
+)
+def delete_template(template_id: TemplateId, person: str = Depends(api_person)) -> Response:
     plan_service.delete_template(person, template_id)
     return Response(status_code=204)
 
@@ -202,8 +220,12 @@ def unread_notes(person: str = Depends(api_person)) -> Any:
     return [note_document(n) for n in notes_service.unread_notes(person)]
 
 
-@router.post("/notes/{note_id}/read", response_model=None)
-def mark_read(note_id: int, person: str = Depends(api_person)) -> Response | dict[str, Any]:
+@router.post(
+    "/notes/{note_id}/read",
+    response_model=None,
+    responses={404: {"description": "`not_found`: you have no note with that id."}},
+)
+def mark_read(note_id: NoteId, person: str = Depends(api_person)) -> Response | dict[str, Any]:
     """Mark a note read (or dismiss a plan change): it leaves Today."""
     try:
         read_at = notes_service.mark_read(person, note_id)

@@ -13,6 +13,13 @@ from piri.web.pages.figures import figure_url
 
 router = APIRouter(tags=["library"])
 
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {
+        "description": "`not_found`: no such id; `suggestions` has the near ones, `available` "
+        "every id."
+    }
+}
+
 
 @router.get("/sections")
 def sections() -> list[dict[str, Any]]:
@@ -20,7 +27,7 @@ def sections() -> list[dict[str, Any]]:
     return [section.model_dump(mode="json") for section in library.list_sections()]
 
 
-@router.get("/sections/{section_id}")
+@router.get("/sections/{section_id}", responses=NOT_FOUND)
 def section(section_id: str) -> dict[str, Any]:
     return library.get_section(section_id).model_dump(mode="json")
 
@@ -32,18 +39,18 @@ def exercises(target: str | None = None, equipment: str | None = None) -> list[d
     return [exercise.model_dump(mode="json") for exercise in found]
 
 
-@router.get("/exercises/{exercise_id}")
+@router.get("/exercises/{exercise_id}", responses=NOT_FOUND)
 def exercise(exercise_id: str) -> dict[str, Any]:
     return library.get_exercise(exercise_id).model_dump(mode="json")
 
 
-@router.get("/exercises/{exercise_id}/figures")
+@router.get("/exercises/{exercise_id}/figures", responses=NOT_FOUND)
 def exercise_figures(exercise_id: str) -> list[dict[str, Any]]:
     """Every position of the exercise's picture: its SVG address, caption and alt text."""
     return figures(library.get_exercise(exercise_id).id)
 
 
-@router.get("/figures/{figure_id}")
+@router.get("/figures/{figure_id}", responses=NOT_FOUND)
 def figures(figure_id: str) -> list[dict[str, Any]]:
     """The positions of any figure: an exercise's or a symptom-check self-test's."""
     return [
@@ -66,7 +73,7 @@ def routines() -> list[dict[str, Any]]:
     return [_routine(routine) for routine in library.list_routines()]
 
 
-@router.get("/routines/{routine_id}")
+@router.get("/routines/{routine_id}", responses=NOT_FOUND)
 def routine(routine_id: str) -> dict[str, Any]:
     return _routine(library.get_routine(routine_id))
 

@@ -215,7 +215,9 @@ def session_plan(routine_id: str, person: str, side: str | None = None) -> dict[
             "description": "No session now: `code` `exercise_on_hold` (the latest symptom "
             "check holds the sessions until a professional has seen you; `check_reminder` "
             "says why), `profile_needed` or `rest_day`"
-        }
+        },
+        404: {"description": "`not_found`: no such routine (`suggestions`, `available`)."},
+        422: {"description": "`invalid_choice`: `side` is not left or right (`choices`)."},
     },
 )
 def get_session_plan(
@@ -302,7 +304,15 @@ def entry_document(entry: SessionEntry) -> dict[str, Any]:
     }
 
 
-@router.post("/sessions", status_code=201)
+@router.post(
+    "/sessions",
+    status_code=201,
+    responses={
+        200: {"description": "The same session again (a retry): stored once, `created` false."},
+        409: {"description": "`profile_needed`: today's session needs a profile first."},
+        422: {"description": "`invalid_session`: `field` names the value that is wrong."},
+    },
+)
 def save_session(body: PlayedSession, person: str = Depends(api_person)) -> Any:
     """Store a played session: each exercise's status and the pain during and right after.
     The doses change only after the next-morning pain (``POST /today/morning``). The same
@@ -370,7 +380,13 @@ def morning_document(morning: int, usual: int | None, person: str) -> dict[str, 
     }
 
 
-@router.post("/today/morning")
+@router.post(
+    "/today/morning",
+    responses={
+        409: {"description": "`nothing_to_score`: no session waits for its next-morning pain."},
+        422: {"description": "`invalid_input`: `field` names the value that is wrong."},
+    },
+)
 def morning_check_in(body: MorningPain, person: str = Depends(api_person)) -> Any:
     """The next-morning pain of the last session (``piri today --morning``): each exercise's
     next dose (progress, hold or step back) and whether the phase changes, in sentences."""
@@ -460,7 +476,7 @@ def _next_session(week: Week, today: dt.date) -> dict[str, Any] | None:
     return None
 
 
-@router.get("/today")
+@router.get("/today", responses={409: {"description": "`profile_needed`: no profile yet."}})
 def today(person: str = Depends(api_person)) -> Any:
     """Today (``piri today``): the planned session or a rest day, sessions done today, the
     session waiting for its next-morning pain, and this week day by day.
@@ -543,7 +559,7 @@ def plan_overview(person: str, today: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-@router.get("/plan")
+@router.get("/plan", responses={409: {"description": "`profile_needed`: no profile yet."}})
 def plan(person: str = Depends(api_person)) -> Any:
     """The program (``piri plan``): the phases with the current one marked, what moves it on,
     this week's sessions within your minutes and equipment, and the latest dose decisions.

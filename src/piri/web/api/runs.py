@@ -49,6 +49,7 @@ from piri.services.imports import (
     stored_activity,
 )
 from piri.services.load import LoadView, RatingError, load_and_pain, rate_activity
+from piri.web.api import ids
 from piri.web.errors import error
 from piri.web.identity import api_person, config_of
 
@@ -65,7 +66,7 @@ DEFAULT_LOAD_WEEKS = 8
 MAX_LOAD_WEEKS = 520
 # The largest id (and offset) a database can hold: a 64-bit signed integer. A number above it
 # names no run; passing it on would make the database driver fail.
-MAX_DATABASE_INTEGER = 2**63 - 1
+MAX_DATABASE_INTEGER = ids.MAX_DATABASE_INTEGER
 
 
 # --- Uploads ----------------------------------------------------------------------------------
@@ -342,6 +343,10 @@ def load_json(view: LoadView, weeks: int) -> dict[str, Any]:
 
 router = APIRouter(tags=["runs"])
 
+NO_RUN: dict[int | str, dict[str, Any]] = {
+    404: {"description": "`not_found`: you have no run with that id."}
+}
+
 
 async def _too_large_json(_request: Request, message: str) -> Response:
     return error(413, "upload_too_large", message, field=UPLOAD_FIELD)
@@ -379,7 +384,7 @@ def list_runs(
     return {"total": total, "offset": skip, "runs": [activity_json(a) for a in found]}
 
 
-@router.get("/runs/{activity_id:int}", response_model=None)
+@router.get("/runs/{activity_id:int}", response_model=None, responses=NO_RUN)
 def one_run(activity_id: int, person: str = Depends(api_person)) -> JSONResponse | dict[str, Any]:
     """One activity with its laps."""
     if activity_id > MAX_DATABASE_INTEGER:
@@ -406,7 +411,12 @@ RATING_BODY = {
 }
 
 
-@router.post("/runs/{activity_id:int}/rating", response_model=None, openapi_extra=RATING_BODY)
+@router.post(
+    "/runs/{activity_id:int}/rating",
+    response_model=None,
+    openapi_extra=RATING_BODY,
+    responses={**NO_RUN, 422: {"description": "`invalid_input`: `effort` is not 0 to 10."}},
+)
 async def rate(
     activity_id: int, request: Request, person: str = Depends(api_person)
 ) -> JSONResponse | dict[str, Any]:
@@ -446,6 +456,10 @@ router.add_api_route(
     methods=["POST"],
     route_class_override=upload_route(_too_large_json),
     response_model=None,
+    responses={
+        413: {"description": "`upload_too_large`: the upload is over the size limit."},
+        422: {"description": "`invalid_input`: no files in the `files` field."},
+    },
     openapi_extra={
         "requestBody": {
             "content": {
