@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from piri import __version__
 from piri.store.versions import one_read_per_request
-from piri.web import api_reference, errors, security
+from piri.web import api_reference, errors, limits, security
 from piri.web.api import ROUTERS as API_ROUTERS
 from piri.web.config import WebConfig, worker_config
 from piri.web.pages import ROUTERS as PAGE_ROUTERS
@@ -57,7 +57,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.openapi = lambda: errors.openapi_document(app)  # type: ignore[method-assign]
-    app.openapi = lambda: errors.openapi_document(app)  # type: ignore[method-assign]
+    limits.install(app)  # inside the guard: its 413 has the headers
     security.install(app)
     app.add_middleware(OneVersionReadPerPage)
     return app

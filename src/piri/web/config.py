@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 SECRET_KEY_VARIABLE = "PIRI_SECRET_KEY"
 MULTI_USER_VARIABLE = "PIRI_MULTI_USER"
 TIMER_PACE_VARIABLE = "PIRI_TIMER_PACE"
+MAX_UPLOAD_MB_VARIABLE = "PIRI_MAX_UPLOAD_MB"
+MAX_UPLOADS_VARIABLE = "PIRI_MAX_UPLOADS"
+UPLOAD_WINDOW_VARIABLE = "PIRI_UPLOAD_WINDOW_MINUTES"
 # How ``piri serve --workers N`` hands its checked configuration to each worker process.
 WORKER_CONFIG_VARIABLE = "PIRI_WORKER_CONFIG"
 
@@ -43,6 +46,16 @@ class WebConfig:
     # Cookies only over HTTPS; off on plain-HTTP loopback.
     secure_cookies: bool = False
     login_attempts_per_minute: int = 5
+    # The largest upload of runs (all files of one request together); None is
+    # piri.web.api.runs.DEFAULT_MAX_UPLOAD_BYTES (1 GB: a ten-year Garmin export fits).
+    max_upload_bytes: int | None = None
+    # The largest body of any other request (a form, JSON); restoring an export has its own
+    # limit (piri.web.limits.MAX_EXPORT_BYTES).
+    max_body_bytes: int = 1024 * 1024
+    # Uploads (runs, an export restored) per person, or per address without a sign-in, in
+    # any stretch of upload_window_minutes; more are answered 429.
+    uploads_per_window: int = 30
+    upload_window_minutes: int = 10
 
     @property
     def address(self) -> str:
@@ -79,6 +92,15 @@ def server_config(host: str, port: int, multi_user: bool | None = None) -> WebCo
     if secret and len(secret) < 32:
         raise ConfigError(f"{SECRET_KEY_VARIABLE} is too short: use at least 32 characters.")
     pace = _timer_pace(os.environ.get(TIMER_PACE_VARIABLE, "").strip())
+    upload_mb = _whole_number(
+        MAX_UPLOAD_MB_VARIABLE, os.environ.get(MAX_UPLOAD_MB_VARIABLE, ""), 1, 100 * 1024
+    )
+    uploads = _whole_number(
+        MAX_UPLOADS_VARIABLE, os.environ.get(MAX_UPLOADS_VARIABLE, ""), 1, 100_000
+    )
+    window = _whole_number(
+        UPLOAD_WINDOW_VARIABLE, os.environ.get(UPLOAD_WINDOW_VARIABLE, ""), 1, 24 * 60
+    )
     allowed = ("127.0.0.1", "localhost", "[::1]", "::1") if loopback else None
     extra = () if allowed is None or host in allowed else (host,)
     return WebConfig(
@@ -90,6 +112,9 @@ def server_config(host: str, port: int, multi_user: bool | None = None) -> WebCo
         allowed_hosts=None if allowed is None else allowed + extra,
         timer_pace=pace,
         secure_cookies=not loopback,
+        max_upload_bytes=None if upload_mb is None else upload_mb * 1024 * 1024,
+        uploads_per_window=uploads or WebConfig.uploads_per_window,
+        upload_window_minutes=window or WebConfig.upload_window_minutes,
     )
 
 
@@ -125,3 +150,17 @@ def _timer_pace(text: str) -> float:
     if not 0 < pace <= 10:
         raise ConfigError(f"{TIMER_PACE_VARIABLE} must be above 0 and at most 10, not {pace}.")
     return pace
+
+
+def _whole_number(variable: str, value: str, lowest: int, highest: int) -> int | None:
+    """The variable's ``value``, a whole number from ``lowest`` to ``highest``; None when it
+    is not set."""
+    text = value.strip()
+    if not text:
+        return None
+    whole = text.isascii() and text.isdigit() and len(text) <= 9
+    if not whole or not lowest <= int(text) <= highest:
+        raise ConfigError(
+            f"{variable} must be a whole number from {lowest} to {highest}, not '{text}'."
+        )
+    return int(text)

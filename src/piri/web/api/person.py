@@ -26,6 +26,7 @@ from piri.services.person_data import (
 from piri.services.program import ProfileError, check_profile_changes, get_profile, update_profile
 from piri.web.errors import error
 from piri.web.identity import api_person
+from piri.web.limits import Refusal, export_limit, export_too_large, upload_route
 
 router = APIRouter(tags=["person"])
 
@@ -140,12 +141,6 @@ def export(person: str = Depends(api_person)) -> dict[str, Any]:
     return export_document(person)
 
 
-@router.post(
-    "/import",
-    response_model=ImportedOut,
-    status_code=201,
-    responses={**ERRORS, 409: {"description": "Your profile already holds data."}},
-)
 def import_data(
     document: dict[str, Any] = Body(..., description="A document made by GET /export."),  # noqa: B008
     person: str = Depends(api_person),
@@ -158,6 +153,32 @@ def import_data(
     except PersonDataError as problem:
         return error(422, "invalid_export", str(problem))
     return ImportedOut(imported_diary_days=days)
+
+
+async def _refused_import(_request: Request, refusal: Refusal) -> JSONResponse:
+    retry = {"retry_after_seconds": refusal.retry_after} if refusal.retry_after else {}
+    response = error(refusal.status, refusal.code, refusal.message, field="(body)", **retry)
+    response.headers.update(refusal.headers())
+    return response
+
+
+router.add_api_route(
+    "/import",
+    import_data,
+    methods=["POST"],
+    route_class_override=upload_route(_refused_import, export_limit, export_too_large("(body)")),
+    response_model=ImportedOut,
+    status_code=201,
+    responses={
+        **ERRORS,
+        409: {"description": "Your profile already holds data."},
+        413: {"description": "`upload_too_large`: the document is over the size limit (200 MB)."},
+        429: {
+            "description": "`too_many_uploads`: over the upload limit (30 in 10 minutes by "
+            "default); `retry_after_seconds` and the `Retry-After` header say when to try again."
+        },
+    },
+)
 
 
 @router.delete("/data", response_model=DeletedOut, responses=ERRORS)

@@ -14,7 +14,6 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO, Annotated, Any
@@ -24,7 +23,6 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.types import Message, Receive
 
 from piri.domain.activity import Activity
 from piri.domain.load import (
@@ -49,12 +47,14 @@ from piri.services.imports import (
     stored_activity,
 )
 from piri.services.load import LoadView, RatingError, load_and_pain, rate_activity
+from piri.web import limits
 from piri.web.api import ids
 from piri.web.errors import error
 from piri.web.identity import api_person, config_of
+from piri.web.limits import Refusal, RefusalAnswer, size_text
 
 # The largest upload accepted (all files of one request together). A ten-year Garmin
-# export is a few hundred MB; WebConfig.max_upload_bytes overrides it when the server sets it.
+# export is a few hundred MB; WebConfig.max_upload_bytes (PIRI_MAX_UPLOAD_MB) overrides it.
 DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 MAX_UPLOAD_FILES = 1000
 COPY_CHUNK = 1024 * 1024
@@ -73,18 +73,10 @@ MAX_DATABASE_INTEGER = ids.MAX_DATABASE_INTEGER
 
 
 def upload_limit(request: Request) -> int:
-    configured = getattr(config_of(request), "max_upload_bytes", None)
+    configured = config_of(request).max_upload_bytes
     if isinstance(configured, int) and configured > 0:
         return configured
     return DEFAULT_MAX_UPLOAD_BYTES
-
-
-def size_text(count: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return f"{count:.1f} GB"  # pragma: no cover
 
 
 def too_large_message(limit: int, size: int | None) -> str:
@@ -95,49 +87,11 @@ def too_large_message(limit: int, size: int | None) -> str:
     )
 
 
-class UploadTooLargeError(Exception):
-    """The request body grew past the upload limit while it was being read."""
-
-
-TooLargeAnswer = Callable[[Request, str], Awaitable[Response]]
-
-
-def _counting(receive: Receive, limit: int) -> Receive:
-    received = 0
-
-    async def counted() -> Message:
-        nonlocal received
-        message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise UploadTooLargeError
-        return message
-
-    return counted
-
-
-def upload_route(answer: TooLargeAnswer) -> type[APIRoute]:
-    """A route class that refuses a body larger than the upload limit, before the CSRF check
-    or anything else reads it; ``answer`` says so (a JSON error or the form again)."""
-
-    class UploadRoute(APIRoute):
-        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-            handler = super().get_route_handler()
-
-            async def limited(request: Request) -> Response:
-                limit = upload_limit(request)
-                declared = request.headers.get("content-length", "")
-                if is_whole_number(declared) and int(declared) > limit:
-                    return await answer(request, too_large_message(limit, int(declared)))
-                try:
-                    return await handler(Request(request.scope, _counting(request.receive, limit)))
-                except UploadTooLargeError:
-                    return await answer(request, too_large_message(limit, None))
-
-            return limited
-
-    return UploadRoute
+def upload_route(answer: RefusalAnswer) -> type[APIRoute]:
+    """A route class for an upload of runs: refused past the upload limit or the upload rate
+    before the CSRF check or anything else reads the body; ``answer`` says so (a JSON error
+    or the form again)."""
+    return limits.upload_route(answer, upload_limit, too_large_message)
 
 
 def display_name(filename: str) -> str:
@@ -348,8 +302,11 @@ NO_RUN: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _too_large_json(_request: Request, message: str) -> Response:
-    return error(413, "upload_too_large", message, field=UPLOAD_FIELD)
+async def _refused_json(_request: Request, refusal: Refusal) -> Response:
+    retry = {"retry_after_seconds": refusal.retry_after} if refusal.retry_after else {}
+    response = error(refusal.status, refusal.code, refusal.message, field=UPLOAD_FIELD, **retry)
+    response.headers.update(refusal.headers())
+    return response
 
 
 @router.get("/runs", response_model=None)
@@ -454,10 +411,14 @@ router.add_api_route(
     "/runs/import",
     import_runs,
     methods=["POST"],
-    route_class_override=upload_route(_too_large_json),
+    route_class_override=upload_route(_refused_json),
     response_model=None,
     responses={
         413: {"description": "`upload_too_large`: the upload is over the size limit."},
+        429: {
+            "description": "`too_many_uploads`: over the upload limit; `retry_after_seconds` "
+            "and the `Retry-After` header say when to try again."
+        },
         422: {"description": "`invalid_input`: no files in the `files` field."},
     },
     openapi_extra={

@@ -54,11 +54,11 @@ from piri.web.api.runs import (
     parse_effort,
     parse_since,
     parse_weeks,
-    size_text,
     upload_limit,
 )
 from piri.web.api.runs import upload_route as _upload_route
 from piri.web.identity import page_person
+from piri.web.limits import Refusal, size_text
 from piri.web.templating import render
 
 router = APIRouter()
@@ -509,8 +509,11 @@ def import_form(request: Request, _person: str = Depends(page_person)) -> HTMLRe
     return _import_page(request)
 
 
-async def _too_large_page(request: Request, message: str) -> Response:
-    return _import_page(request, 413, {UPLOAD_FIELD: message})
+async def _refused_page(request: Request, refusal: Refusal) -> Response:
+    """Too large (413) or too many uploads (429): the form again, the reason at its field."""
+    response = _import_page(request, refusal.status, {UPLOAD_FIELD: refusal.message})
+    response.headers.update(refusal.headers())
+    return response
 
 
 async def import_files(request: Request, person: str = Depends(page_person)) -> Response:
@@ -527,7 +530,7 @@ router.add_api_route(
     "/runs/import",
     import_files,
     methods=["POST"],
-    route_class_override=_upload_route(_too_large_page),
+    route_class_override=_upload_route(_refused_page),
     response_model=None,
     include_in_schema=False,
 )

@@ -20,13 +20,20 @@ from piri.services.calendar import feed_info
 from piri.services.person_data import PersonDataError, export_document, forget, import_document
 from piri.services.program import get_profile
 from piri.web.identity import config_of, page_person
+from piri.web.limits import (
+    MAX_EXPORT_BYTES,
+    Refusal,
+    export_limit,
+    export_too_large,
+    upload_route,
+)
 from piri.web.pages.profile import EQUIPMENT_LABELS, RUNNING_LABELS, SIDE_LABELS
 from piri.web.templating import render
 
 router = APIRouter()
 
 CONFIRM_WORD = "delete"
-MAX_IMPORT_BYTES = 200 * 1024 * 1024
+MAX_IMPORT_BYTES = MAX_EXPORT_BYTES
 # Files that hold runs (``piri import``), not a Piri export.
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".gz", ".zip")
 
@@ -62,7 +69,6 @@ def export(request: Request, person: str = Depends(page_person)) -> Response:
     )
 
 
-@router.post("/settings/import")
 async def import_data(request: Request, person: str = Depends(page_person)) -> Response:
     form = await request.form()
     upload = form.get("file")
@@ -102,6 +108,21 @@ async def import_data(request: Request, person: str = Depends(page_person)) -> R
     return RedirectResponse(f"/settings?imported={days}", status_code=303)
 
 
+async def _refused_import(request: Request, refusal: Refusal) -> Response:
+    """Too large (413) or too many uploads (429): the Settings page, the reason at the file."""
+    response = _import_error(request, page_person(request), refusal.message, refusal.status)
+    response.headers.update(refusal.headers())
+    return response
+
+
+router.add_api_route(
+    "/settings/import",
+    import_data,
+    methods=["POST"],
+    route_class_override=upload_route(_refused_import, export_limit, export_too_large("file")),
+)
+
+
 @router.get("/settings/delete")
 def confirm_delete(request: Request, person: str = Depends(page_person)) -> Response:
     return _delete_page(request, "", {})
@@ -128,8 +149,8 @@ def _activity_hint(name: str) -> str:
     return ""
 
 
-def _import_error(request: Request, person: str, message: str) -> Response:
-    return _settings_page(request, person, {"file": message}, status=422)
+def _import_error(request: Request, person: str, message: str, status: int = 422) -> Response:
+    return _settings_page(request, person, {"file": message}, status=status)
 
 
 def _settings_page(
