@@ -297,6 +297,39 @@ def test_failed_sign_ins_are_limited_per_address_whatever_the_username(
     assert fine.status_code == 303  # others still get in
 
 
+def api_login(client: TestClient, username: str, password: str) -> httpx.Response:
+    return client.post("/api/v1/login", json={"username": username, "password": password})
+
+
+def test_failed_api_logins_are_limited_on_their_own_with_retry_after(
+    home: Path, cheap_hashing: None
+) -> None:
+    app = create_app(WebConfig(multi_user=True, login_attempts_per_minute=3))
+    clock = Clock()
+    app.state.login_limiter = web_accounts.LoginLimiter(3, clock=clock)
+    sign_up_and_login(new_client(app), "ana")
+    for attempt in range(3):  # scripts on three addresses: the username's own limit
+        failed = api_login(new_client(app, f"10.0.1.{attempt}"), "ana", "wrong one")
+        assert failed.status_code == 401
+    clock.now += 15
+    script = new_client(app, "10.0.1.9")
+    limited = api_login(script, "Ana", PASSWORD)
+    assert limited.status_code == 429 and limited.headers["retry-after"] == "45"
+    assert limited.json() == {
+        "code": "too_many_attempts",
+        "message": web_accounts.wait_message(45),
+        "retry_after_seconds": 45,
+    }
+    assert login(script, username="ana", password=PASSWORD).status_code == 429  # one count
+    clock.now += 45
+    assert api_login(script, "ana", PASSWORD).status_code == 201
+    guesser = new_client(app, "192.0.2.7")
+    for name in ("bob", "cat", "dee"):  # one address, whatever the username
+        assert api_login(guesser, name, "guess one").status_code == 401
+    assert api_login(guesser, "ana", PASSWORD).status_code == 429
+    assert login(guesser, username="ana", password=PASSWORD).status_code == 429
+
+
 def test_signing_out_ends_the_session_for_good(multi_user_client: TestClient) -> None:
     sign_up_and_login(multi_user_client, "ana")
     cookie = multi_user_client.cookies["piri_session"]

@@ -4,8 +4,9 @@ The session cookie holds a random token and its HMAC under the server's secret k
 cookie made up elsewhere (or before a restart with a random key) is refused before the
 database is asked, and the database keeps only the token's SHA-256.
 
-Login rate limiting is kept in this process's memory: it is exact for one ``piri serve``
-process (how Piri runs) and starts afresh when the server restarts.
+Login rate limiting is kept in this process's memory (a :class:`piri.web.limits.SlidingWindow`,
+as the upload limit is): it is exact for one ``piri serve`` process (how Piri runs) and starts
+afresh when the server restarts.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -26,6 +25,8 @@ from fastapi import Request, Response
 from piri.services import accounts as account_service
 from piri.web.config import WebConfig
 from piri.web.identity import SESSION_COOKIE, config_of
+from piri.web.limits import SlidingWindow
+from piri.web.limits import client_address as client_address  # the login guards' key
 
 WINDOW_SECONDS = 60.0
 
@@ -128,49 +129,24 @@ class LoginLimiter:
 
     per_minute: int
     clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _failures: SlidingWindow = field(init=False)
 
-    def _now(self) -> float:
-        return self.clock()
+    def __post_init__(self) -> None:
+        self._failures = SlidingWindow(self.per_minute, WINDOW_SECONDS, self.clock)
 
     @staticmethod
     def _keys(username: str, address: str) -> tuple[str, str]:
         return f"user:{username.strip().lower()}", f"address:{address}"
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        while times and now - times[0] >= WINDOW_SECONDS:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
-
     def wait_seconds(self, username: str, address: str) -> int:
         """0 when a login may be tried now, else how many seconds until it may."""
-        now = self._now()
-        with self._lock:
-            wait = 0.0
-            for key in self._keys(username, address):
-                times = self._recent(key, now)
-                if len(times) >= self.per_minute:
-                    wait = max(wait, times[-self.per_minute] + WINDOW_SECONDS - now)
-            return math.ceil(wait) if wait > 0 else 0
+        return self._failures.wait_seconds(*self._keys(username, address))
 
     def failed(self, username: str, address: str) -> None:
-        now = self._now()
-        with self._lock:
-            if len(self._failures) > 10_000:  # forget stale entries now and then
-                for key in list(self._failures):
-                    self._recent(key, now)
-            for key in self._keys(username, address):
-                self._failures.setdefault(key, deque(maxlen=max(self.per_minute, 1))).append(now)
+        self._failures.add(*self._keys(username, address))
 
     def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(self._keys(username, "")[0], None)
+        self._failures.forget(self._keys(username, "")[0])
 
 
 def limiter(request: Request) -> LoginLimiter:
@@ -185,10 +161,6 @@ def limiter(request: Request) -> LoginLimiter:
 
 
 _LIMITER_LOCK = threading.Lock()
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def wait_message(seconds: int) -> str:
