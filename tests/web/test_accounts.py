@@ -4,6 +4,7 @@ sign-out, the account page, API tokens, the session cookie, and single-person mo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 
@@ -11,8 +12,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import inspect, text
 
 from piri.services import accounts as account_service
+from piri.services import diary as diary_service
+from piri.store.database import transaction
 from piri.web import accounts as web_accounts
 from piri.web.app import create_app
 from piri.web.config import ConfigError, WebConfig, server_config
@@ -26,6 +30,7 @@ from tests.web.accounts_fixtures import (
     multi_user_app,
     multi_user_client,
     new_client,
+    person_of,
     sign_up_and_login,
 )
 from tests.web.conftest import csrf
@@ -364,6 +369,113 @@ def test_a_cookie_signed_with_another_servers_key_is_refused(multi_user_app: Fas
     other.cookies.set("piri_session", browser.cookies["piri_session"])
     assert signed_in_as(other) is None
     assert signed_in_as(browser) == "ana"
+
+
+# Sessions end to end: expiry, sign-out everywhere, a password change, secrets kept hashed
+
+
+def api_account(client: TestClient) -> int:
+    """The status of GET /api/v1/account with ``client``'s session cookie."""
+    return client.get("/api/v1/account").status_code
+
+
+def test_a_session_lasts_thirty_days_from_its_last_use_on_pages_and_the_api(
+    multi_user_app: FastAPI,
+) -> None:
+    browser = new_client(multi_user_app)
+    sign_up_and_login(browser, "ana")
+    account = account_service.find_account("ana")
+    assert account is not None
+    config = multi_user_app.state.config
+    now = dt.datetime.now(dt.UTC)
+    for days_ago, alive in ((29, True), (31, False)):
+        old = account_service.open_session(account, now=now - dt.timedelta(days=days_ago))
+        browser.cookies.set("piri_session", web_accounts.cookie_value(old, config))
+        assert (signed_in_as(browser) == "ana") is alive, days_ago
+        assert api_account(browser) == (200 if alive else 401), days_ago
+        if alive:  # used now: it lasts another thirty days from today
+            later = now + dt.timedelta(days=29)
+            assert account_service.session_account(old, now=later) is not None
+    assert account_service.session_account(old) is None  # the expired one is gone
+    signed_in = login(new_client(multi_user_app), username="ana", password=PASSWORD)
+    assert "Max-Age=2592000" in signed_in.headers["set-cookie"]  # the browser's copy: 30 days
+
+
+def test_signing_out_everywhere_ends_the_api_sessions_too_but_not_the_tokens(
+    multi_user_app: FastAPI,
+) -> None:
+    phone, laptop = new_client(multi_user_app), new_client(multi_user_app)
+    sign_up_and_login(phone, "ana")
+    log_in(laptop, "ana")
+    token = api_token(laptop, "script")
+    assert api_account(laptop) == 200
+    phone.post("/account/sign-out-everywhere", data={"csrf_token": csrf_of(phone)})
+    assert api_account(laptop) == 401 and api_account(phone) == 401
+    assert account_service.active_sessions(person_of("ana")) == 0
+    # API tokens are revoked one by one on the account page, as after a password change.
+    assert phone.get("/api/v1/account", headers=bearer(token)).status_code == 200
+
+
+def test_a_password_change_ends_the_other_sessions_on_the_api_too(
+    multi_user_app: FastAPI,
+) -> None:
+    phone, laptop, tablet = (new_client(multi_user_app) for _ in range(3))
+    sign_up_and_login(phone, "ana")
+    log_in(laptop, "ana")
+    log_in(tablet, "ana")
+    assert change(phone, PASSWORD, "a new long password").status_code == 303
+    assert api_account(phone) == 200
+    assert api_account(laptop) == 401 and api_account(tablet) == 401
+    assert account_service.active_sessions(person_of("ana")) == 1
+
+
+def everything_stored() -> str:
+    """Every row of every table of the database, as text."""
+    with transaction(diary_service.store()) as session:
+        tables = inspect(session.get_bind()).get_table_names()
+        rows = [
+            repr(tuple(row))
+            for table in tables
+            for row in session.execute(text(f'SELECT * FROM "{table}"'))
+        ]
+    return "\n".join(rows)
+
+
+def test_every_secret_the_web_hands_out_is_stored_only_hashed(multi_user_app: FastAPI) -> None:
+    """Session cookies, API tokens (from the page, the API and a script's login), the calendar
+    feed's address and a care invitation's code: the database holds none of them, and holds
+    the SHA-256 of the session and API tokens and of the feed's token."""
+    browser = new_client(multi_user_app)
+    sign_up_and_login(browser, "ana")
+    session_token = web_accounts.token_from_cookie(
+        browser.cookies["piri_session"], multi_user_app.state.config
+    )
+    assert session_token
+    page = browser.post(
+        "/account/tokens", data={"name": "from the page", "csrf_token": csrf_of(browser)}
+    )
+    found = re.search(r'id="new-token-value"[^>]*value="(piri_[^"]+)"', page.text)
+    assert found
+    from_api = api_token(browser, "from the api")
+    script = TestClient(multi_user_app, base_url="http://127.0.0.1:8000")
+    logged_in = script.post("/api/v1/login", json={"username": "ana", "password": PASSWORD})
+    assert logged_in.status_code == 201
+    headers = {"X-CSRF-Token": csrf_of(browser)}
+    browser.put("/api/v1/profile", json={"days_per_week": 3}, headers=headers)
+    feed = browser.post("/api/v1/calendar/feed", headers=headers)
+    assert feed.status_code == 201, feed.text
+    invitation = browser.post(
+        "/api/v1/care/invitations", json={"made_as": "runner"}, headers=headers
+    )
+    assert invitation.status_code == 201, invitation.text
+    code = invitation.json()["code"]
+    hashed = [session_token, found.group(1), from_api, logged_in.json()["token"]]
+    hashed.append(feed.json()["token"])
+    stored = everything_stored()
+    for secret in (*hashed, code, code.replace("-", ""), PASSWORD):
+        assert secret not in stored, f"{secret[:12]}... is in the database as it is"
+    for secret in hashed:
+        assert hashlib.sha256(secret.encode()).hexdigest() in stored
 
 
 # The account page
