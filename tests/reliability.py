@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
 LOG_VARIABLE = "PIRI_RELIABILITY_LOG"
@@ -24,5 +25,5 @@ def record(check: str, **figures: Any) -> None:
     if not path:
         return
     line = json.dumps({"check": check, **figures}, sort_keys=True, default=str)
-    with _lock, open(path, "a", encoding="utf-8") as log:
+    with _lock, Path(path).open("a", encoding="utf-8") as log:
         log.write(line + "\n")

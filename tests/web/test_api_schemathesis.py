@@ -79,26 +79,10 @@ ANONYMOUS = "anonymous (multi-user)"
 SIGNED_IN = "signed in (multi-user)"
 SINGLE = "single person"
 
-# Operations whose bug is in code another engineer is changing right now (api/clinic.py):
-# each runs in test_known_bug, xfail(strict=True), so that the test says so the moment it is
-# fixed. Mode -> operation -> the bug.
-
-CLINIC_404 = (
-    "api/clinic.py declares no 404: the answer to a runner who is not in the caseload "
-    "(`no_access`) and to single-person mode (`no_accounts`) is undocumented; it needs "
-    "responses={404: ...} (and 403 `not_a_clinician`) on the route"
-)
-KNOWN_BUGS: dict[str, dict[str, str]] = {
-    SIGNED_IN: {
-        f"GET {API_PREFIX}/clinic/runners/{{username}}": CLINIC_404,
-        f"GET {API_PREFIX}/clinic/runners/{{username}}/progress": CLINIC_404,
-    },
-    SINGLE: {
-        f"GET {API_PREFIX}/clinic/caseload": CLINIC_404,
-        f"GET {API_PREFIX}/clinic/runners/{{username}}": CLINIC_404,
-        f"GET {API_PREFIX}/clinic/runners/{{username}}/progress": CLINIC_404,
-    },
-}
+# Operations left out of the runs below while their bug is being fixed elsewhere: mode ->
+# operation -> the bug. Each runs alone in test_known_bug, xfail(strict=True), so that the test
+# says so the moment the bug is gone. None now.
+KNOWN_BUGS: dict[str, dict[str, str]] = {}
 
 
 def label(operation: APIOperation) -> str:
@@ -307,26 +291,4 @@ def test_every_operation_signed_in(multi_user_app: FastAPI) -> None:
 
 def test_every_operation_in_single_person_mode(single_person_app: FastAPI) -> None:
     run = run_mode(SINGLE, single_person_app)
-    assert not run.failures, run.report()
-
-
-@pytest.mark.parametrize(
-    ("mode", "operation"),
-    [
-        pytest.param(mode, operation, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for mode, bugs in KNOWN_BUGS.items()
-        for operation, reason in bugs.items()
-    ],
-)
-def test_known_bug(mode: str, operation: str, request: pytest.FixtureRequest) -> None:
-    """The operations left out of the runs above, one at a time, until their bug is fixed."""
-    if mode == SINGLE:
-        app: FastAPI = request.getfixturevalue("single_person_app")
-        headers: Callable[[], dict[str, str]] = dict
-    else:
-        app = request.getfixturevalue("multi_user_app")
-        headers = SignedIn(app).headers if mode == SIGNED_IN else dict
-    run = Run(mode)
-    (found,) = [op for op in operations_of(app) if label(op) == operation]
-    run_operation(run, found, headers)
     assert not run.failures, run.report()

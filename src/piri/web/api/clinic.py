@@ -37,6 +37,7 @@ from piri.services.caseload import (
 from piri.services.caseload import shared_progress as read_shared_progress
 from piri.services.diary import store
 from piri.services.memo import LastUsed, kept
+from piri.web.api.clinic_plan import CLINICIANS, NO_ACCOUNTS
 from piri.web.api.progress import ProgressView, progress_view
 from piri.web.identity import api_person
 
@@ -144,7 +145,14 @@ def line_json(line: CaseloadLine) -> dict[str, Any]:
     }
 
 
-@router.get("/clinic/caseload", response_model=None)
+# A runner of the caseload: any open link will do (what it shares decides what shows).
+FOLLOWED = {
+    **CLINICIANS,
+    404: {"description": f"`no_access`: no open link to that runner; {NO_ACCOUNTS}."},
+}
+
+
+@router.get("/clinic/caseload", response_model=None, responses=CLINICIANS)
 def caseload_api(person: str = Depends(api_person)) -> Response:
     """Every runner you follow, the most urgent alert first: phase, adherence this week, pain
     trend, the last LEFS and PSFS with whether the change matters, load flags and alerts.
@@ -173,7 +181,7 @@ def caseload_body(lines: Caseload) -> bytes:
     return body
 
 
-@router.get("/clinic/runners/{username}")
+@router.get("/clinic/runners/{username}", responses=FOLLOWED)
 def runner_api(username: str, person: str = Depends(api_person)) -> dict[str, Any]:
     """The caseload summary of one runner (404 ``no_access`` without an open link)."""
     return line_json(runner_summary(person, username))
@@ -189,7 +197,7 @@ def _series(series: WeeklySeries, shared: bool) -> dict[str, Any] | None:
     }
 
 
-@router.get("/clinic/runners/{username}/progress")
+@router.get("/clinic/runners/{username}/progress", responses=FOLLOWED)
 def runner_progress_api(username: str, person: str = Depends(api_person)) -> dict[str, Any]:
     """The runner's ``/api/v1/progress``, with what the runner does not share as null (and
     named in ``not_shared``)."""
