@@ -5,7 +5,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: run test lint typecheck unit bench bench-import bench-web fuzz bench-caseload clean
+.PHONY: run test lint typecheck unit audit reliability-report bench bench-import bench-web fuzz bench-caseload clean
 
 run: $(STAMP)
 	$(VENV)/bin/piri serve
@@ -13,14 +13,22 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks fuzz
-	$(VENV)/bin/ruff format --check src tests benchmarks fuzz
+	$(VENV)/bin/ruff check src tests benchmarks fuzz scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks fuzz scripts
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy src
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest -n auto
+
+# Known vulnerabilities in the locked versions (CI runs it; exits 1 on one).
+audit: $(STAMP)
+	$(VENV)/bin/python scripts/audit_dependencies.py
+
+# docs/reliability.md, from a run of the reliability tests and the last fuzz run.
+reliability-report: $(STAMP)
+	$(VENV)/bin/python scripts/reliability_report.py
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/cli_startup.py
