@@ -428,27 +428,20 @@ def open_record(
 def open_caseload(clinician: str, what: str = "caseload") -> list[CaseloadMember]:
     """Every runner with an open link to ``clinician``, read now, and one audit entry each.
 
-    Two statements, each committing on its own (asked on every caseload request, where the
-    round trips of a transaction cost as much as the statements): the links, then the audit
-    entries in one INSERT. The entries are written before anything of the runners is shown;
-    a withdrawal that lands between the two is refused from the next request on."""
+    Asked on every caseload request, where the round trips of a transaction cost as much as
+    the statements: on PostgreSQL one statement reads the links and writes the entries, on
+    SQLite two, each committing on its own (the links, then the entries in one INSERT). The
+    entries are written before anything of the runners is shown; on SQLite a withdrawal that
+    lands between the two is refused from the next request on."""
     now = _now()
     engine = store()
     with autocommitting(engine) as session:
-        found = care_store.caseload_of(session, clinician)
+        found = care_store.audited_caseload_of(
+            session, clinician, what, "the caseload summary of what you share", now
+        )
         if found is None:  # nobody linked, or not a clinician: say which
             _clinician(session, clinician)
             return []
-        care_store.add_audit_entries(
-            session,
-            [link.runner_id for link in found.runners],
-            found.clinician_id,
-            found.clinician_username,
-            "read",
-            what,
-            "the caseload summary of what you share",
-            now,
-        )
         return [
             CaseloadMember(
                 runner=link.person_name,

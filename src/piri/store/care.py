@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import DateTime, Integer, Select, String, Text, bindparam, insert, select
 from sqlalchemy.orm import Session, aliased
@@ -82,20 +83,23 @@ class Caseload:
     runners: list[FollowedRunner]
 
 
-def _caseload_statement() -> Select[int, int, list[str], dt.datetime, str, str, str, int, str]:
+def _followed_links() -> Select[int, int, list[str], dt.datetime, str, str, str, int, str, str]:
+    """The clinician's open links with what the caseload needs of each runner, unordered, the
+    last column the runner's username key to order by."""
     runner_person, clinician_person = aliased(Person), aliased(Person)
     clinician_account = aliased(Account)
     return (
         select(
-            CareLink.id,
-            CareLink.runner_id,
-            CareLink.shares,
-            CareLink.created_at,
-            Account.username,
-            runner_person.name,
-            runner_person.data_version,
-            clinician_account.person_id,
-            clinician_account.username,
+            CareLink.id.label("link_id"),
+            CareLink.runner_id.label("runner_id"),
+            CareLink.shares.label("shares"),
+            CareLink.created_at.label("since"),
+            Account.username.label("username"),
+            runner_person.name.label("person_name"),
+            runner_person.data_version.label("data_version"),
+            clinician_account.person_id.label("clinician_id"),
+            clinician_account.username.label("clinician_username"),
+            Account.username_key.label("username_key"),
         )
         .join(Account, Account.person_id == CareLink.runner_id)
         .join(runner_person, runner_person.id == CareLink.runner_id)
@@ -106,20 +110,98 @@ def _caseload_statement() -> Select[int, int, list[str], dt.datetime, str, str, 
             clinician_account.is_clinician.is_(True),
             CareLink.withdrawn_at.is_(None),
         )
-        .order_by(Account.username_key)
     )
 
 
+def _audited_caseload() -> Select[int, int, list[str], dt.datetime, str, str, str, int, str]:
+    """PostgreSQL: the links and one audit entry per runner in one statement (the INSERT is a
+    data-modifying WITH clause over the same links), so the entries are written by the very
+    statement that reads what they record."""
+    links = _followed_links().cte("links")
+    written = (
+        insert(AuditEntry)
+        .from_select(
+            _AUDIT_COLUMNS,
+            select(
+                links.c.runner_id,
+                links.c.clinician_id,
+                links.c.clinician_username,
+                *_AUDIT_VALUES,
+            ),
+        )
+        .cte("written")
+    )
+    return (
+        select(*[links.c[name] for name in _LINK_COLUMNS])
+        .add_cte(written)
+        .order_by(links.c.username_key)
+    )
+
+
+# FollowedRunner's fields, then the clinician's id and username.
+_LINK_COLUMNS = [
+    "link_id",
+    "runner_id",
+    "shares",
+    "since",
+    "username",
+    "person_name",
+    "data_version",
+    "clinician_id",
+    "clinician_username",
+]
+# The audit entry's own values, bound on every request.
+_AUDIT_COLUMNS = ["runner_id", "actor_id", "actor_name", "at", "action", "what", "detail"]
+_AUDIT_VALUES = [
+    bindparam("at", type_=DateTime(timezone=True)),
+    bindparam("action", type_=String),
+    bindparam("what", type_=String),
+    bindparam("detail", type_=Text),
+]
+
 # Built once: composing the four-way join costs more than running it (1.5 ms of the 2.4 ms
 # the caseload's links took on the 2-core machine). Every request binds its clinician.
-_CASELOAD = _caseload_statement()
+_FOLLOWED = _followed_links().subquery("followed")
+_CASELOAD = select(*[_FOLLOWED.c[name] for name in _LINK_COLUMNS]).order_by(
+    _FOLLOWED.c.username_key
+)
+_AUDITED_CASELOAD = _audited_caseload()
 
 
 def caseload_of(session: Session, clinician_name: str) -> Caseload | None:
     """The open links of the clinician called ``clinician_name``, by the runners' usernames,
     with each runner's person name and data version, in one query; None when
     the query finds none (no such clinician, the role off, or no runner: the caller asks)."""
-    rows = session.execute(_CASELOAD, {"clinician": clinician_name}).all()
+    return _caseload(session.execute(_CASELOAD, {"clinician": clinician_name}).all())
+
+
+def audited_caseload_of(
+    session: Session, clinician_name: str, what: str, detail: str, now: dt.datetime
+) -> Caseload | None:
+    """``caseload_of``, and a "read" entry for each runner in their audit log, with ``what``
+    and ``detail``, at ``now``. One statement on PostgreSQL, two on SQLite (which has no
+    INSERT inside WITH)."""
+    if session.get_bind().dialect.name != "postgresql":
+        found = caseload_of(session, clinician_name)
+        if found is not None:
+            runner_ids = [link.runner_id for link in found.runners]
+            add_audit_entries(
+                session,
+                runner_ids,
+                found.clinician_id,
+                found.clinician_username,
+                "read",
+                what,
+                detail,
+                now,
+            )
+        return found
+    values = {"clinician": clinician_name, "at": now, "action": "read"}
+    rows = session.execute(_AUDITED_CASELOAD, {**values, "what": what, "detail": detail}).all()
+    return _caseload(rows)
+
+
+def _caseload(rows: Sequence[Sequence[Any]]) -> Caseload | None:
     if not rows:
         return None
     return Caseload(
@@ -198,17 +280,13 @@ def open_invitations(session: Session, made_by_id: int, now: dt.datetime) -> lis
 
 # One entry per runner, as INSERT ... SELECT over the runners' ids, built once (see
 # add_audit_entries); the ids arrive as one expanding list.
-_AUDIT_COLUMNS = ["runner_id", "actor_id", "actor_name", "at", "action", "what", "detail"]
 _AUDIT_ROWS = insert(AuditEntry).from_select(
     _AUDIT_COLUMNS,
     select(
         Person.id,
         bindparam("actor_id", type_=Integer),
         bindparam("actor_name", type_=String),
-        bindparam("at", type_=DateTime(timezone=True)),
-        bindparam("action", type_=String),
-        bindparam("what", type_=String),
-        bindparam("detail", type_=Text),
+        *_AUDIT_VALUES,
     ).where(Person.id.in_(bindparam("runner_ids", expanding=True))),
 )
 
