@@ -50,7 +50,7 @@ $(STAMP): pyproject.toml uv.lock
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV) || \
 		{ echo "Could not create a virtual environment: on Debian run 'apt-get install python3-venv'"; exit 1; }
 	$(VENV)/bin/python -m pip install --quiet "uv==0.13.8"
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(VENV)/bin/python
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --extra video --python $(VENV)/bin/python
 	@touch $(STAMP)
 
 clean:
