@@ -1,0 +1,215 @@
+"""The gait check's video reader and pose step (issue 10).
+
+The core tests write their own small videos with PyAV; the real-clip tests use
+``../shared/data/video`` and say they were skipped when it is absent. Without the ``video``
+extra (PyAV, NumPy, MediaPipe) the tests that need it are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from piri.activities import video as video_module
+from piri.activities.video import VideoError, open_video, quarter_turns
+
+HAS_AV = importlib.util.find_spec("av") is not None and importlib.util.find_spec("numpy")
+HAS_MEDIAPIPE = importlib.util.find_spec("mediapipe") is not None
+needs_av = pytest.mark.skipif(not HAS_AV, reason="skipped: the video extra (PyAV) is missing")
+needs_mediapipe = pytest.mark.skipif(
+    not HAS_MEDIAPIPE, reason="skipped: mediapipe is not importable (the video extra)"
+)
+TREADMILL = "zzzhushi_male_side_treadmill_run.mp4"
+
+
+def write_video(
+    path: Path,
+    frames: int,
+    rate: int = 30,
+    size: tuple[int, int] = (64, 48),
+    metadata: dict[str, str] | None = None,
+) -> Path:
+    """A small H.264 (or MPEG-4) clip of noise, ``size`` = (width, height)."""
+    import av
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    # use_metadata_tags: write any key as the phones do (mdta), not only the standard ones.
+    with av.open(str(path), mode="w", options={"movflags": "use_metadata_tags"}) as container:
+        for key, value in (metadata or {}).items():
+            container.metadata[key] = value
+        stream = container.add_stream("mpeg4", rate=rate)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        for index in range(frames):
+            image = rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
+            image[: size[1] // 2, : size[0] // 2] = (index * 8) % 256
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+@needs_av
+def test_a_small_clip_opens_with_its_rate_size_and_capture_times(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "clip.mp4", frames=45, rate=30, size=(64, 48))
+    with open_video(clip) as video:
+        assert (video.info.width, video.info.height) == (64, 48)
+        assert video.info.fps == pytest.approx(30)
+        assert not video.info.slow_motion
+        frames = list(video.frames())
+    assert len(frames) == 45
+    assert frames[0].image.shape == (48, 64, 3) and str(frames[0].image.dtype) == "uint8"
+    assert [f.index for f in frames] == list(range(45))
+    assert frames[0].time_s == 0.0
+    assert frames[-1].time_s == pytest.approx(44 / 30)
+
+
+@needs_av
+def test_every_other_frame_keeps_the_capture_times(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "clip.mp4", frames=40)
+    with open_video(clip) as video:
+        frames = list(video.frames(every=2))
+    assert [f.index for f in frames] == list(range(0, 40, 2))
+    assert frames[1].time_s == pytest.approx(2 / 30)
+
+
+@needs_av
+def test_a_slow_motion_file_is_timed_at_its_capture_rate(tmp_path: Path) -> None:
+    # Stored to play at 30 frames/s, filmed at 240 (as an Android phone writes it).
+    clip = write_video(
+        tmp_path / "slowmo.mp4", frames=300, metadata={"com.android.capture.fps": "240.000000"}
+    )
+    with open_video(clip) as video:
+        if video.info.fps == pytest.approx(30):
+            pytest.skip("skipped: this FFmpeg build does not write the capture-rate tag")
+        assert video.info.fps == pytest.approx(240)
+        assert video.info.playback_fps == pytest.approx(30)
+        assert video.info.slow_motion
+        frames = list(video.frames())
+    assert frames[1].time_s == pytest.approx(1 / 240)
+    assert frames[-1].time_s == pytest.approx(299 / 240)
+
+
+@needs_av
+def test_the_fps_override_wins_when_the_file_does_not_say(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "exported.mp4", frames=150, rate=30)
+    with open_video(clip, fps=120) as video:
+        assert video.info.fps == 120 and video.info.playback_fps == pytest.approx(30)
+        frames = list(video.frames())
+    assert frames[1].time_s == pytest.approx(1 / 120)
+
+
+def test_capture_rate_metadata_is_read_and_nonsense_ignored() -> None:
+    read = video_module._metadata_capture_fps
+    assert read({"com.android.capture.fps": "240.000000"}) == 240
+    assert read({}, {"com.example.capture.fps": "119.88"}) == pytest.approx(119.88)
+    assert read({"com.android.capture.fps": "fast"}) is None
+    assert read({"com.android.capture.fps": "0"}) is None
+    assert read({"encoder": "Lavf"}) is None
+
+
+@needs_av
+def test_rotation_turns_the_frames_upright() -> None:
+    import numpy as np
+
+    stored = np.zeros((2, 3, 3), dtype=np.uint8)  # landscape: 2 high, 3 wide
+    stored[0, 0] = 255  # top left
+    # A phone held upright stores landscape pixels and a display matrix of -90 (turn the
+    # picture 90 degrees clockwise): the top left ends at the top right.
+    turned = video_module.upright(stored, -90)
+    assert turned.shape == (3, 2, 3)
+    assert turned[0, 1, 0] == 255
+    assert video_module.upright(stored, 0) is stored
+    assert video_module.upright(stored, 180)[1, 2, 0] == 255
+    assert quarter_turns(90) == 1 and quarter_turns(-90) == 3 and quarter_turns(270) == 3
+    assert video_module._rotate_tag({"rotate": "90"}) == -90
+
+
+@needs_av
+def test_a_text_file_is_refused_as_not_a_video(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("Ran 5 km, right buttock sore after 3.\n" * 50, encoding="utf-8")
+    with pytest.raises(VideoError, match=r"notes\.mp4: not a video"):
+        open_video(notes)
+
+
+@needs_av
+def test_audio_only_is_refused_as_having_no_video_stream(tmp_path: Path) -> None:
+    import av
+    import numpy as np
+
+    sound = tmp_path / "sound.m4a"
+    with av.open(str(sound), mode="w") as container:
+        stream = container.add_stream("aac", rate=8000)
+        samples = np.zeros((1, 1024), dtype=np.float32)
+        for _ in range(8):
+            frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+            frame.sample_rate = 8000
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    with pytest.raises(VideoError, match=r"sound\.m4a: this file has no video"):
+        open_video(sound)
+
+
+@needs_av
+def test_a_missing_file_and_a_damaged_one_are_named(tmp_path: Path) -> None:
+    with pytest.raises(VideoError, match="no such file"):
+        open_video(tmp_path / "gone.mp4")
+    whole = write_video(tmp_path / "whole.mp4", frames=40).read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole[: len(whole) // 3])
+    with pytest.raises(VideoError, match=r"cut\.mp4"), open_video(cut) as video:
+        list(video.frames())
+
+
+@needs_av
+def test_a_clip_under_a_second_is_too_short(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "blink.mp4", frames=12, rate=30)
+    too_short = r"blink\.mp4: the video is too short: 0\.4 s"
+    with pytest.raises(VideoError, match=too_short), open_video(clip) as video:
+        list(video.frames())
+
+
+@needs_av
+def test_a_nonsense_fps_override_is_refused(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "clip.mp4", frames=40)
+    for fps in (0.0, -30.0, float("nan"), 1e6):
+        with pytest.raises(VideoError, match="not a usable frame rate"):
+            open_video(clip, fps=fps)
+
+
+def test_without_the_extra_the_error_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_av(name: str, *args: object, **kwargs: object) -> object:
+        if name == "av" or name.startswith("av."):
+            raise ImportError("No module named 'av'")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_av)
+    with pytest.raises(video_module.VideoExtraMissingError, match=r"pip install 'piri\[video\]'"):
+        open_video("anything.mp4")
+
+
+@pytest.mark.shared_data
+@needs_av
+def test_the_treadmill_clip_opens_at_30_fps_portrait(shared_dir: Path) -> None:
+    with open_video(shared_dir / "data" / "video" / TREADMILL) as video:
+        info = video.info
+        frames = list(video.frames(every=30))
+    assert (info.width, info.height) == (720, 1280)
+    assert info.fps == pytest.approx(30) and info.duration_s == pytest.approx(12, abs=0.1)
+    assert len(frames) == 12
+    assert frames[0].image.shape == (1280, 720, 3)
+    assert frames[1].time_s == pytest.approx(1.0)
