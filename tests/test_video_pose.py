@@ -8,12 +8,24 @@ extra (PyAV, NumPy, MediaPipe) the tests that need it are skipped with the reaso
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from piri.activities import video as video_module
+from piri.activities.pose import (
+    LANDMARK_NAMES,
+    PoseExtraMissingError,
+    PoseModel,
+    PoseRun,
+    estimate_pose,
+    prefetched,
+    to_points,
+    track_jumps,
+)
 from piri.activities.video import VideoError, open_video, quarter_turns
+from piri.domain.gait_pose import PoseFrame, PosePoint, PoseSeries
 
 HAS_AV = importlib.util.find_spec("av") is not None and importlib.util.find_spec("numpy")
 HAS_MEDIAPIPE = importlib.util.find_spec("mediapipe") is not None
@@ -30,8 +42,10 @@ def write_video(
     rate: int = 30,
     size: tuple[int, int] = (64, 48),
     metadata: dict[str, str] | None = None,
+    noise: bool = True,
 ) -> Path:
-    """A small H.264 (or MPEG-4) clip of noise, ``size`` = (width, height)."""
+    """A small MPEG-4 clip of noise (or flat grey), ``size`` = (width, height), with a square
+    whose brightness changes from frame to frame."""
     import av
     import numpy as np
 
@@ -44,7 +58,12 @@ def write_video(
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
         for index in range(frames):
-            image = rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
+            shape = (size[1], size[0], 3)
+            image = (
+                rng.integers(0, 255, shape, dtype=np.uint8)
+                if noise
+                else np.full(shape, 128, np.uint8)
+            )
             image[: size[1] // 2, : size[0] // 2] = (index * 8) % 256
             frame = av.VideoFrame.from_ndarray(image, format="rgb24")
             for packet in stream.encode(frame):
@@ -213,3 +232,140 @@ def test_the_treadmill_clip_opens_at_30_fps_portrait(shared_dir: Path) -> None:
     assert len(frames) == 12
     assert frames[0].image.shape == (1280, 720, 3)
     assert frames[1].time_s == pytest.approx(1.0)
+
+
+# The pose step --------------------------------------------------------------------------
+
+
+def _body(hip_x: float, torso: float = 100.0, t: float = 0.0) -> PoseFrame:
+    points = {
+        "left_hip": PosePoint(hip_x - 10, 500, 1.0),
+        "right_hip": PosePoint(hip_x + 10, 500, 1.0),
+        "left_shoulder": PosePoint(hip_x - 10, 500 - torso, 1.0),
+        "right_shoulder": PosePoint(hip_x + 10, 500 - torso, 1.0),
+    }
+    return PoseFrame(t, points)
+
+
+def test_a_tracked_person_jumping_across_the_frame_is_flagged() -> None:
+    steady = [_body(300 + 3 * i, t=i / 30) for i in range(10)]
+    series = PoseSeries(
+        (*steady, _body(900, t=10 / 30), _body(903, torso=40, t=11 / 30)), 30.0, 1280, 720
+    )
+    jumps = track_jumps(series)
+    assert [round(j.time_s * 30) for j in jumps] == [10, 11]
+    assert jumps[0].torso_lengths > 5 and jumps[1].size_factor == pytest.approx(2.5)
+    assert track_jumps(PoseSeries(tuple(steady), 30.0, 1280, 720)) == ()
+
+
+def test_frames_without_a_person_do_not_count_as_jumps_but_a_long_gap_allows_more() -> None:
+    frames = (_body(300, t=0.0), PoseFrame(1 / 30, None), _body(340, t=2.0))
+    assert track_jumps(PoseSeries(frames, 30.0, 1280, 720)) == ()
+
+
+def test_landmarks_become_pixels_with_the_33_blazepose_names() -> None:
+    class Mark:
+        def __init__(self, i: int) -> None:
+            self.x, self.y, self.visibility = i / 100, 0.5, 0.9
+
+    class Marks:
+        landmark = tuple(Mark(i) for i in range(33))
+
+    points = to_points(Marks(), width=720, height=1280)
+    assert points is not None and len(points) == 33
+    assert points["left_hip"] == PosePoint(x=23 / 100 * 720, y=640.0, visibility=0.9)
+    assert "right_foot_index" in points and to_points(None, 720, 1280) is None
+
+
+def test_prefetching_keeps_order_and_raises_the_producers_error() -> None:
+    assert list(prefetched(iter(range(50)), depth=3)) == list(range(50))
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise VideoError("clip.mp4: damaged")
+
+    got = []
+    with pytest.raises(VideoError, match="damaged"):
+        for item in prefetched(failing()):
+            got.append(item)
+    assert got == [1]
+    early = prefetched(iter(range(1000)), depth=2)
+    assert next(early) == 0
+    early.close()  # the thread stops
+
+
+@needs_mediapipe
+def test_the_names_are_mediapipes_own() -> None:
+    from mediapipe.python.solutions import pose as mp_pose
+
+    assert tuple(mark.name.lower() for mark in mp_pose.PoseLandmark) == LANDMARK_NAMES
+
+
+@needs_mediapipe
+def test_an_empty_scene_has_no_person_and_the_series_keeps_times_and_size(
+    tmp_path: Path,
+) -> None:
+    clip = write_video(tmp_path / "empty.mp4", frames=32, rate=30, size=(96, 128), noise=False)
+    run = estimate_pose(clip)
+    assert (run.series.width, run.series.height, run.series.fps) == (96, 128, 30)
+    assert len(run.series.frames) == 32
+    assert run.series.frames[3].time_s == pytest.approx(0.1)
+    assert all(frame.points is None for frame in run.series.frames)
+    assert run.share_with_person == 0.0 and run.jumps == ()
+
+
+def test_without_mediapipe_the_error_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_mediapipe(name: str, *args: object, **kwargs: object) -> object:
+        if name == "mediapipe" or name.startswith("mediapipe."):
+            raise ImportError("No module named 'mediapipe'")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_mediapipe)
+    with pytest.raises(PoseExtraMissingError, match=r"pip install 'piri\[video\]'"):
+        PoseModel()
+
+
+@pytest.fixture(scope="module")
+def treadmill_runs() -> dict[int, PoseRun]:
+    """The treadmill clip's pose at its own 30 frames/s and at every other frame (15)."""
+    from tests.conftest import SHARED_DIR
+
+    clip = SHARED_DIR / "data" / "video" / TREADMILL
+    if not clip.is_file():
+        pytest.skip(f"skipped: {clip} is not here (it is in CI); set PIRI_SHARED_DIR")
+    if not HAS_MEDIAPIPE:
+        pytest.skip("skipped: mediapipe is not importable (the video extra)")
+    return {every: estimate_pose(clip, every=every) for every in (1, 2)}
+
+
+@pytest.mark.shared_data
+def test_the_treadmill_clip_has_a_pose_in_nearly_every_frame(
+    treadmill_runs: dict[int, PoseRun],
+) -> None:
+    run = treadmill_runs[1]
+    series = run.series
+    assert (series.width, series.height, series.fps) == (720, 1280, 30)
+    assert len(series.frames) == 360
+    assert run.share_with_person >= 0.98
+    assert run.jumps == ()
+    seen = [f for f in series.frames if f.points is not None]
+    hips = [f.points["left_hip"] for f in seen if f.points is not None]
+    assert all(0 <= p.x <= 720 and 0 <= p.y <= 1280 for p in hips)
+    ankles = [f.points["left_ankle"] for f in seen if f.points is not None]
+    assert sum(a.y for a in ankles) / len(ankles) > sum(h.y for h in hips) / len(hips)
+
+
+@pytest.mark.shared_data
+def test_the_treadmill_clip_at_half_its_frame_rate_still_has_a_pose(
+    treadmill_runs: dict[int, PoseRun],
+) -> None:
+    run = treadmill_runs[2]
+    assert run.series.fps == 15 and len(run.series.frames) == 180
+    assert run.series.frames[1].time_s == pytest.approx(2 / 30)
+    assert run.share_with_person >= 0.98 and run.jumps == ()

@@ -1,0 +1,329 @@
+"""Body landmarks from a video: MediaPipe Pose (BlazePose "full") on every frame.
+
+Needs the ``video`` extra: ``pip install 'piri[video]'`` (in a checkout: ``make .venv/.synced``).
+MediaPipe is imported only when a model is made. It runs offline: ``model_complexity=1`` uses
+the two models inside the wheel (``pose_detection.tflite`` and ``pose_landmark_full.tflite``);
+the other complexities download theirs at run time, which fails without a network, so they
+are not offered.
+
+The legacy ``mediapipe.solutions.pose`` API is used, not the Tasks API: the Tasks
+``PoseLandmarker`` needs a ``pose_landmarker_*.task`` bundle, which the wheel does not ship.
+
+One person. MediaPipe Pose tracks a single person: it detects one, then follows it from frame
+to frame and only detects again when it loses it. It cannot say that a second person is in
+view. What can be seen is the tracked person *jumping*: the hips moving further in one frame
+than a runner can, or the body's size changing at once, which is what happens when the
+tracker lets go of one person and picks up another. ``track_jumps`` finds those frames; the
+caller reports them ("several people in view?").
+
+Decoding runs in a background thread (PyAV releases the interpreter while FFmpeg decodes), so
+it overlaps with the model instead of adding to it.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from piri.activities.video import INSTALL_HINT, Frame, VideoExtraMissingError, VideoInfo, open_video
+from piri.domain.gait_pose import PoseFrame, PosePoint, PoseSeries
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+# BlazePose's 33 landmarks, in the model's order, lower-cased (mediapipe's PoseLandmark names).
+LANDMARK_NAMES: tuple[str, ...] = (
+    "nose",
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "left_ear",
+    "right_ear",
+    "mouth_left",
+    "mouth_right",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_pinky",
+    "right_pinky",
+    "left_index",
+    "right_index",
+    "left_thumb",
+    "right_thumb",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
+)
+# MediaPipe's own defaults.
+MIN_DETECTION_CONFIDENCE = 0.5
+MIN_TRACKING_CONFIDENCE = 0.5
+# Frames decoded ahead of the model (each 720×1280 RGB frame is 2.8 MB).
+PREFETCH_FRAMES = 8
+# A jump of the tracked person: the hip mid-point moving more than this many torso lengths
+# between two frames 1/30 s apart (scaled by the real gap), or the torso's length changing by
+# more than this factor at once. A sprinter's hips move about 0.3 torso lengths in 1/30 s
+# (10 m/s, torso 0.5 m, seen from the side at full frame), so 1.0 leaves a wide margin
+# (derived).
+JUMP_TORSO_LENGTHS_PER_30TH_S = 1.0
+JUMP_SIZE_FACTOR = 1.6
+
+
+class PoseExtraMissingError(VideoExtraMissingError):
+    """MediaPipe (the ``video`` extra) is not installed or not importable here."""
+
+
+@dataclass(frozen=True)
+class TrackJump:
+    """A frame where the tracked person moved or changed size more than a person can."""
+
+    time_s: float
+    torso_lengths: float  # how far the hips moved, in torso lengths
+    size_factor: float  # torso length now / before (or before / now, whichever is larger)
+
+
+@dataclass(frozen=True)
+class PoseRun:
+    """What the pose step found in one video, and how long it took."""
+
+    video: VideoInfo
+    series: PoseSeries
+    jumps: tuple[TrackJump, ...]
+    seconds: float  # wall-clock time of decoding and pose together
+
+    @property
+    def frames_per_second(self) -> float:
+        return len(self.series.frames) / self.seconds if self.seconds > 0 else math.inf
+
+    @property
+    def share_with_person(self) -> float:
+        frames = self.series.frames
+        return sum(f.points is not None for f in frames) / len(frames) if frames else 0.0
+
+
+def _load_mediapipe_pose() -> Any:
+    try:
+        from mediapipe.python.solutions import pose as mp_pose
+    except ImportError as error:
+        raise PoseExtraMissingError(
+            f"The gait check's pose model (MediaPipe) is not installed or does not work on this "
+            f"Python (it needs 3.12 or older): {INSTALL_HINT}"
+        ) from error
+    return mp_pose
+
+
+class PoseModel:
+    """MediaPipe Pose in video mode (tracking across frames). Frames must be fed in order."""
+
+    def __init__(
+        self,
+        min_detection_confidence: float = MIN_DETECTION_CONFIDENCE,
+        min_tracking_confidence: float = MIN_TRACKING_CONFIDENCE,
+    ) -> None:
+        mp_pose = _load_mediapipe_pose()
+        self._pose = mp_pose.Pose(
+            static_image_mode=False,
+            model_complexity=1,
+            smooth_landmarks=True,
+            enable_segmentation=False,
+            min_detection_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+
+    def landmarks(self, image: NDArray[np.uint8]) -> Any:
+        """MediaPipe's own result for one RGB frame: ``pose_landmarks`` or None."""
+        image.flags.writeable = False  # MediaPipe then reads the array without a copy
+        return self._pose.process(image).pose_landmarks
+
+    def points(self, image: NDArray[np.uint8]) -> dict[str, PosePoint] | None:
+        """The 33 landmarks in pixels of ``image``, or None when no person is found."""
+        height, width = image.shape[:2]
+        return to_points(self.landmarks(image), width, height)
+
+    def close(self) -> None:
+        self._pose.close()
+
+    def __enter__(self) -> PoseModel:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def to_points(landmarks: Any, width: int, height: int) -> dict[str, PosePoint] | None:
+    """MediaPipe's normalized landmarks as pixels (normalized × width, × height)."""
+    if landmarks is None:
+        return None
+    return {
+        name: PosePoint(x=mark.x * width, y=mark.y * height, visibility=mark.visibility)
+        for name, mark in zip(LANDMARK_NAMES, landmarks.landmark, strict=True)
+    }
+
+
+def pose_series(
+    frames: Iterable[Frame],
+    fps: float,
+    width: int,
+    height: int,
+    points_of: Callable[[NDArray[np.uint8]], Mapping[str, PosePoint] | None],
+) -> PoseSeries:
+    """A PoseSeries from frames and a pose function (the model's ``points``, or a stand-in)."""
+    return PoseSeries(
+        frames=tuple(PoseFrame(f.time_s, points_of(f.image)) for f in frames),
+        fps=fps,
+        width=width,
+        height=height,
+    )
+
+
+def estimate_pose(
+    path: Path | str,
+    fps: float | None = None,
+    every: int = 1,
+    model: PoseModel | None = None,
+) -> PoseRun:
+    """Decode ``path`` and find the pose in every ``every``-th frame.
+
+    ``fps`` overrides the capture frame rate the file gives (a slow-motion file exported at
+    30 frames/s). The series' rate is the capture rate divided by ``every``. Raises
+    VideoError for a file that is not a usable video and PoseExtraMissingError without
+    MediaPipe.
+    """
+    own_model = model is None
+    pose = model or PoseModel()
+    try:
+        started = time.perf_counter()
+        # closing(): the decoding thread stops before the file closes, on an error too.
+        with (
+            open_video(path, fps=fps) as video,
+            closing(prefetched(video.frames(every=every))) as frames,
+        ):
+            info = video.info
+            series = pose_series(
+                frames,
+                info.fps / every,
+                info.width,
+                info.height,
+                pose.points,
+            )
+        seconds = time.perf_counter() - started
+    finally:
+        if own_model:
+            pose.close()
+    return PoseRun(info, series, track_jumps(series), seconds)
+
+
+def track_jumps(series: PoseSeries) -> tuple[TrackJump, ...]:
+    """Frames where the tracked person jumps in place or in size: perhaps another person."""
+    jumps = []
+    before: tuple[float, float, float, float] | None = None  # time, hip x, hip y, torso
+    for frame in series.frames:
+        body = _hips_and_torso(frame.points)
+        if body is None:
+            continue
+        x, y, torso = body
+        if before is not None:
+            gap_s = max(frame.time_s - before[0], 1 / series.fps)
+            scale = max(torso, before[3])
+            moved = math.hypot(x - before[1], y - before[2]) / scale
+            size = max(torso, before[3]) / max(min(torso, before[3]), 1e-9)
+            allowed = JUMP_TORSO_LENGTHS_PER_30TH_S * max(1.0, gap_s * 30)
+            if moved > allowed or size > JUMP_SIZE_FACTOR:
+                jumps.append(TrackJump(frame.time_s, moved, size))
+        before = (frame.time_s, x, y, torso)
+    return tuple(jumps)
+
+
+def _hips_and_torso(points: Mapping[str, PosePoint] | None) -> tuple[float, float, float] | None:
+    if points is None:
+        return None
+    try:
+        hips = (points["left_hip"], points["right_hip"])
+        shoulders = (points["left_shoulder"], points["right_shoulder"])
+    except KeyError:
+        return None
+    hip_x = (hips[0].x + hips[1].x) / 2
+    hip_y = (hips[0].y + hips[1].y) / 2
+    shoulder_x = (shoulders[0].x + shoulders[1].x) / 2
+    shoulder_y = (shoulders[0].y + shoulders[1].y) / 2
+    torso = math.hypot(shoulder_x - hip_x, shoulder_y - hip_y)
+    if torso <= 1.0:  # a degenerate skeleton, not a person
+        return None
+    return hip_x, hip_y, torso
+
+
+T = TypeVar("T")
+_DONE = object()
+
+
+def prefetched(items: Iterator[T], depth: int = PREFETCH_FRAMES) -> Generator[T, None, None]:
+    """``items``, produced in a background thread up to ``depth`` ahead. An error in the
+    producer is raised here, at the item where it happened; leaving early stops the thread."""
+    slots: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            outcome: object = _DONE
+        except BaseException as error:
+            outcome = _Failure(error)
+        while not stop.is_set():
+            try:
+                slots.put(outcome, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    worker = threading.Thread(target=produce, name="piri-video-decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield cast(T, item)
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException
