@@ -5,7 +5,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: run test lint typecheck unit audit reliability-report bench bench-import bench-web fuzz bench-caseload clean
+.PHONY: run test lint typecheck unit audit reliability-report bench bench-import bench-web fuzz bench-caseload bench-gait clean
 
 run: $(STAMP)
 	$(VENV)/bin/piri serve
@@ -41,6 +41,9 @@ bench-web: $(STAMP)
 
 bench-caseload: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_caseload.py
+
+bench-gait: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench_gait.py
 
 fuzz: $(STAMP)
 	$(VENV)/bin/python fuzz/run.py

@@ -314,6 +314,12 @@ def test_an_empty_scene_has_no_person_and_the_series_keeps_times_and_size(
     assert run.share_with_person == 0.0 and run.jumps == ()
 
 
+@needs_mediapipe
+def test_decoding_in_a_thread_gives_the_same_series(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "empty.mp4", frames=32, size=(96, 128), noise=False)
+    assert estimate_pose(clip, prefetch=True).series == estimate_pose(clip).series
+
+
 def test_without_mediapipe_the_error_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

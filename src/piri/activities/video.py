@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -162,7 +162,9 @@ class Video:
         context = stream.codec_context
         if not context.width or not context.height:
             raise VideoError(f"{self.path.name}: the video stream has no picture size.")
-        stream.thread_type = "AUTO"
+        # Slice threads: the least CPU per frame here (0.75 s for the 360 treadmill frames
+        # against 0.87 s for AUTO and 1.23 s for one thread), the rest is left to the model.
+        stream.thread_type = "SLICE"
         return stream
 
     def _peek(self) -> av.video.frame.VideoFrame:
@@ -226,7 +228,7 @@ class Video:
             return None
         return seconds * self._time_scale
 
-    def frames(self, every: int = 1) -> Iterator[Frame]:
+    def frames(self, every: int = 1) -> Generator[Frame, None, None]:
         """Every ``every``-th frame, upright RGB, with its capture time. Raises VideoError if
         the file turns out unreadable or, once read, shorter than the minimum."""
         if every < 1:
