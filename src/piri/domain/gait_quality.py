@@ -26,11 +26,21 @@ MIN_STRIDES = 10
 # The filming guide asks for 60 fps or more (Souza's lab films at 120 Hz or more); below 50 fps
 # the figures at foot strike are a frame or more off (derived).
 MIN_GOOD_FPS = 50.0
-# Hip width over leg length: under this the camera looks from the side, over REAR_VIEW_MIN
-# from behind (derived: the hip joints are about a fifth of a leg length apart; seen from the
-# side they nearly overlap).
-SIDE_VIEW_MAX = 0.08
-REAR_VIEW_MIN = 0.14
+# Hip width and shoulder width over leg length (hip to ankle), medians over the clip. Seen from
+# the side both joints nearly overlap; from behind (or the front) they are a quarter and half a
+# leg length apart. First tuned on synthetic runners only (side 0.08, rear 0.14, hips alone),
+# which refused the real treadmill clip: BlazePose keeps a true side view's hips and shoulders
+# some pixels apart. Measured with BlazePose full (MediaPipe 0.10.21):
+#   side: treadmill clip hips 0.111 / shoulders 0.101 at 30 fps (0.105 / 0.104 at 15 fps);
+#         the walking woman in the Sports2D demo 0.056 / 0.112; synthetic runner 0.017 / 0.017;
+#   front/rear: pose2sim cam02 (front) 0.260 / 0.478, cam03 (rear) 0.272 / 0.474, the jumping
+#         man facing the camera in the Sports2D demo 0.258 / 0.454; synthetic rear 0.276 / 0.441.
+# The cut-offs sit in the gap, with margin both ways: a camera turned about 35° from either view
+# still gives a view, between them it is unclear (width ~ full width × sin(turn)).
+SIDE_VIEW_MAX = 0.16
+REAR_VIEW_MIN = 0.20
+SIDE_SHOULDERS_MAX = 0.25
+REAR_SHOULDERS_MIN = 0.35
 # The runner's size in the frame (shoulder-to-hip length, median per 2 s) changing more than
 # this means the camera moved or zoomed, or the runner came closer or went away (derived).
 MAX_SCALE_CHANGE = 0.2
@@ -154,34 +164,48 @@ def scale_change(tracks: Tracks) -> float | None:
 
 def hip_width_ratio(tracks: Tracks) -> float | None:
     """Median horizontal hip separation over the median hip-to-ankle length."""
-    widths, legs = [], []
+    return _width_ratio(tracks, "hip")
+
+
+def shoulder_width_ratio(tracks: Tracks) -> float | None:
+    """Median horizontal shoulder separation over the median hip-to-ankle length."""
+    return _width_ratio(tracks, "shoulder")
+
+
+def _width_ratio(tracks: Tracks, joint: str) -> float | None:
+    widths: list[float] = []
+    legs: list[float] = []
     pairs = zip(
+        tracks.track(f"left_{joint}"),
+        tracks.track(f"right_{joint}"),
         tracks.track("left_hip"),
         tracks.track("right_hip"),
         tracks.track("left_ankle"),
         tracks.track("right_ankle"),
         strict=True,
     )
-    for lh, rh, la, ra in pairs:
-        if lh is None or rh is None or la is None or ra is None:
+    for lj, rj, lh, rh, la, ra in pairs:
+        if lj is None or rj is None or lh is None or rh is None or la is None or ra is None:
             continue
-        widths.append(abs(lh[0] - rh[0]))
+        widths.append(abs(lj[0] - rj[0]))
         hip = ((lh[0] + rh[0]) / 2, (lh[1] + rh[1]) / 2)
         ankle = ((la[0] + ra[0]) / 2, (la[1] + ra[1]) / 2)
         legs.append(distance(hip, ankle))
     if not widths or statistics.median(legs) <= 0:
         return None
-    return statistics.median(widths) / statistics.median(legs)
+    return float(statistics.median(widths) / statistics.median(legs))
 
 
 def detect_view(tracks: Tracks) -> View | None:
-    """Side or rear from how far apart the hips are next to the leg's length; None if unclear."""
-    ratio = hip_width_ratio(tracks)
-    if ratio is None:
+    """Side or rear from how far apart the hips and the shoulders are next to the leg's
+    length; None if unclear (the two disagree, or either is between its cut-offs)."""
+    hips = hip_width_ratio(tracks)
+    if hips is None:
         return None
-    if ratio < SIDE_VIEW_MAX:
+    shoulders = shoulder_width_ratio(tracks)
+    if hips < SIDE_VIEW_MAX and (shoulders is None or shoulders < SIDE_SHOULDERS_MAX):
         return View.SIDE
-    if ratio > REAR_VIEW_MIN:
+    if hips > REAR_VIEW_MIN and (shoulders is None or shoulders > REAR_SHOULDERS_MIN):
         return View.REAR
     return None
 
