@@ -449,6 +449,70 @@ def load_command(
     _run(lambda: run_load(weeks, output.value))
 
 
+class ViewChoice(StrEnum):
+    SIDE = "side"
+    REAR = "rear"
+
+
+def _check_fps(fps: float | None) -> float | None:
+    if fps is not None and not 0 < fps <= 2000:
+        raise typer.BadParameter(f"{fps:g} is not a frame rate: use more than 0, up to 2000.")
+    return fps
+
+
+@app.command()
+def gait(
+    video: Annotated[
+        Path | None,
+        typer.Argument(metavar="VIDEO", help="A phone video of you running (side or rear view)."),
+    ] = None,
+    view: Annotated[
+        ViewChoice | None,
+        typer.Option(help="side or rear; left out, Piri tells from the clip and says which."),
+    ] = None,
+    output: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = (
+        ShowFormat.TEXT
+    ),
+    frames: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write annotated key frames (each foot strike) as PNG into this directory."
+        ),
+    ] = None,
+    fps: Annotated[
+        float | None,
+        typer.Option(
+            callback=_check_fps,
+            help="The frame rate the clip was filmed at, when the file does not say (a slow "
+            "motion clip saved at 30 frames a second).",
+        ),
+    ] = None,
+    guide: Annotated[
+        bool, typer.Option("--guide", help="Print how to film a clip for the gait check.")
+    ] = False,
+) -> None:
+    """The gait check: cadence, overstride and pelvic drop from a phone video, each with how
+    sure it is. Needs the video extra (pip install 'piri[video]'). Exit status 2 when the
+    file cannot be used or the clip must be filmed again, 1 without the video extra."""
+    from piri.cli import gait as commands
+
+    if guide:
+        if video is not None:
+            raise typer.BadParameter("--guide takes no VIDEO", param_hint="--guide")
+        _run(lambda: commands.print_guide(output.value))
+    if video is None:
+        raise typer.BadParameter("give a VIDEO, or --guide for how to film one")
+    _run(
+        lambda: commands.run_gait(
+            video,
+            view=view.value if view else None,
+            output=output.value,
+            frames=frames,
+            fps=fps,
+        )
+    )
+
+
 @app.command()
 def rate(
     date: Annotated[str, typer.Argument(help="The day of the run, YYYY-MM-DD.")],
