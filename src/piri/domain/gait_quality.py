@@ -63,6 +63,7 @@ class IssueCode(StrEnum):
     WALKING = "walking"
     HIPS_TOO_NARROW = "hips_too_narrow"
     CAMERA_NOT_LEVEL = "camera_not_level"
+    SEVERAL_PEOPLE = "several_people"
 
 
 @dataclass(frozen=True)

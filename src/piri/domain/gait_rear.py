@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from piri.domain.gait_cadence import Cadence, step_rate
 from piri.domain.gait_measure import MEDIAN_SE_FACTOR, Measure, Side, median_measure
@@ -30,6 +30,7 @@ from piri.domain.gait_quality import (
     view_issues,
 )
 from piri.domain.gait_signal import fill_gaps, moving_average, odd_window
+from piri.domain.gait_stretch import longest_stretch
 from piri.domain.gait_tracks import LEG_PARTS, XY, Track, Tracks, build_tracks
 
 REAR_POINTS = (
@@ -75,6 +76,7 @@ class RearAnalysis:
     legs: tuple[RearLeg, ...]  # left then right
     drop_asymmetry_deg: Measure | None  # left-stance drop minus right-stance drop
     no_verdict: tuple[QualityIssue, ...]  # why the pelvic drop may not be judged, if so
+    analysed_s: tuple[float, float] | None = None  # the one-person stretch analysed (seconds)
 
     @property
     def film_again(self) -> bool:
@@ -85,6 +87,19 @@ class RearAnalysis:
 
 
 def analyse_rear(series: PoseSeries) -> RearAnalysis:
+    """Everything the rear view can measure, or the reasons it cannot, over the longest
+    stretch where one person is followed (said when there were several)."""
+    stretch = longest_stretch(series)
+    analysis = _analyse_rear(stretch.series)
+    several = stretch.issue()
+    return replace(
+        analysis,
+        issues=analysis.issues + ((several,) if several else ()),
+        analysed_s=(stretch.start_s, stretch.end_s),
+    )
+
+
+def _analyse_rear(series: PoseSeries) -> RearAnalysis:
     """Everything the rear view can measure, or the reasons it cannot."""
     tracks = label_by_position(build_tracks(series))
     issues = clip_issues(tracks, REAR_POINTS) + view_issues(tracks, View.REAR)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from piri.domain.gait_cadence import Cadence, step_rate
@@ -26,6 +26,7 @@ from piri.domain.gait_quality import (
     view_issues,
 )
 from piri.domain.gait_signal import fill_gaps, moving_average, odd_window, peaks
+from piri.domain.gait_stretch import longest_stretch
 from piri.domain.gait_tracks import (
     XY,
     Track,
@@ -83,6 +84,7 @@ class SideAnalysis:
     legs: tuple[LegStrikes, ...]  # left then right; empty when the clip could not carry them
     leg_length_px: float | None
     trunk_lean_deg: Measure | None  # shoulders ahead of hips, from vertical; positive forward
+    analysed_s: tuple[float, float] | None = None  # the one-person stretch analysed (seconds)
 
     @property
     def film_again(self) -> bool:
@@ -90,6 +92,19 @@ class SideAnalysis:
 
 
 def analyse_side(series: PoseSeries) -> SideAnalysis:
+    """Everything the side view can measure, or the reasons it cannot, over the longest
+    stretch where one person is followed (said when there were several)."""
+    stretch = longest_stretch(series)
+    analysis = _analyse_side(stretch.series)
+    several = stretch.issue()
+    return replace(
+        analysis,
+        issues=analysis.issues + ((several,) if several else ()),
+        analysed_s=(stretch.start_s, stretch.end_s),
+    )
+
+
+def _analyse_side(series: PoseSeries) -> SideAnalysis:
     """Everything the side view can measure, or the reasons it cannot."""
     tracks = unswap_legs(build_tracks(series))
     issues = clip_issues(tracks, SIDE_POINTS) + view_issues(tracks, View.SIDE)
