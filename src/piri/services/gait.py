@@ -136,21 +136,15 @@ def check_gait(
         chosen = detected or View.SIDE
     else:
         source = "given"
-    painful: Side | None = None
-    analysis: SideAnalysis | RearAnalysis
-    if chosen is View.SIDE:
-        from piri.domain.gait_report import side_report
-        from piri.domain.gait_side import analyse_side
-
-        analysis = analyse_side(series)
-        report = side_report(analysis)
-    else:
-        from piri.domain.gait_rear import analyse_rear
-        from piri.domain.gait_report import rear_report
-
-        painful = painful_side_of(person)
-        analysis = analyse_rear(series)
-        report = rear_report(analysis, painful)
+    analysis, report, painful = _analyse(series, chosen, person)
+    if source != "given" and _wrong_view(analysis):
+        # The analysis judges the view on what it keeps of the clip; when it says the other
+        # view, the other analysis is tried, and kept unless it says the same.
+        other = View.REAR if chosen is View.SIDE else View.SIDE
+        second = _analyse(series, other, person)
+        if not _wrong_view(second[0]):
+            chosen, source = other, "detected"
+            analysis, report, painful = second
     problems = [_problem(issue) for issue in analysis.issues]
     if source == "unclear":
         problems = [
@@ -175,6 +169,28 @@ def check_gait(
         written, missing = write_key_frames(result, series, analysis, frames_dir, fps)
         result = dataclasses.replace(result, key_frames=written, key_frames_missing=missing)
     return result
+
+
+def _analyse(
+    series: PoseSeries, view: View, person: str
+) -> tuple[SideAnalysis | RearAnalysis, GaitReport, Side | None]:
+    """The domain's analysis and report for one view (the painful side only matters behind)."""
+    if view is View.SIDE:
+        from piri.domain.gait_report import side_report
+        from piri.domain.gait_side import analyse_side
+
+        side = analyse_side(series)
+        return side, side_report(side), None
+    from piri.domain.gait_rear import analyse_rear
+    from piri.domain.gait_report import rear_report
+
+    painful = painful_side_of(person)
+    rear = analyse_rear(series)
+    return rear, rear_report(rear, painful), painful
+
+
+def _wrong_view(analysis: SideAnalysis | RearAnalysis) -> bool:
+    return any(issue.code is IssueCode.WRONG_VIEW for issue in analysis.issues)
 
 
 def _view(view: View | str | None) -> View | None:
