@@ -29,6 +29,7 @@ DOCUMENT_KEYS = {
     "view",
     "view_source",
     "video",
+    "analysed_s",
     "painful_side",
     "film_again",
     "reasons",

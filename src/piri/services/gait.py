@@ -60,7 +60,6 @@ SURE_VISIBILITY = 0.5
 LEFT_COLOUR = (255, 140, 0)  # orange
 RIGHT_COLOUR = (30, 144, 255)  # blue
 MIDDLE_COLOUR = (255, 255, 255)
-SEVERAL_PEOPLE = "several_people"
 
 
 class GaitInputError(ValueError):
@@ -103,6 +102,7 @@ class GaitResult:
     key_frames: tuple[KeyFrame, ...] = ()
     key_frames_missing: tuple[str, ...] = ()  # key frames that could not be written, and why
     seconds: float = 0.0  # decoding and pose
+    analysed_s: tuple[float, float] | None = None  # the one-person stretch the analysis kept
 
     @property
     def refused(self) -> bool:
@@ -150,7 +150,9 @@ def check_gait(
         problems = [
             _unclear_view_hint(p) if p.code == IssueCode.VIEW_UNCLEAR else p for p in problems
         ]
-    if run.jumps:
+    if run.jumps and not any(p.code == IssueCode.SEVERAL_PEOPLE for p in problems):
+        # The analysis keeps the longest one-person stretch and names the others itself; only
+        # when it has not, the service's own check of the jumps refuses the clip.
         problems.append(several_people(run.jumps))
     report = _with_problems(report, problems)
     result = GaitResult(
@@ -164,6 +166,7 @@ def check_gait(
         report=report,
         problems=tuple(problems),
         seconds=run.seconds,
+        analysed_s=analysis.analysed_s,
     )
     if frames_dir is not None:
         written, missing = write_key_frames(result, series, analysis, frames_dir, fps)
@@ -251,7 +254,7 @@ def several_people(jumps: Sequence[TrackJump]) -> Problem:
     times = ", ".join(f"{jump.time_s:.1f} s" for jump in jumps[:5])
     more = f" and {len(jumps) - 5} more" if len(jumps) > 5 else ""
     return Problem(
-        SEVERAL_PEOPLE,
+        IssueCode.SEVERAL_PEOPLE.value,
         f"The tracked person jumped to another place or size at {times}{more}: another person "
         "probably came into view, and the figures could mix two people. Film with only the "
         "runner in view.",
@@ -484,6 +487,7 @@ def result_as_json(result: GaitResult) -> dict[str, Any]:
             "duration_s": None if video.duration_s is None else round(video.duration_s, 3),
             "frames_with_person": round(result.frames_with_person, 3),
         },
+        "analysed_s": _span(result.analysed_s),
         "painful_side": result.painful_side.value if result.painful_side else None,
         "film_again": report.film_again,
         "reasons": [_problem_json(p) for p in result.problems if p.blocking],
@@ -507,6 +511,10 @@ def result_as_json(result: GaitResult) -> dict[str, Any]:
             "page": report.see_a_professional_page,
         },
     }
+
+
+def _span(span: tuple[float, float] | None) -> list[float] | None:
+    return None if span is None else [round(span[0], 3), round(span[1], 3)]
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
