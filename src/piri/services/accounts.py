@@ -155,6 +155,16 @@ def _info(account: Account, person: str) -> AccountInfo:
     )
 
 
+def _signed_in(found: account_store.SignIn) -> AccountInfo:
+    return AccountInfo(
+        found.account_id,
+        found.username,
+        found.person,
+        utc(found.account_created_at),
+        found.is_clinician,
+    )
+
+
 def _token_info(row: ApiToken) -> ApiTokenInfo:
     return ApiTokenInfo(
         id=row.id,
@@ -249,12 +259,13 @@ def session_account(
     moment = now or _now()
     token_hash = hash_token(token)
     with autocommitting(store()) as session:  # the common case writes nothing
-        row = account_store.login_session(session, token_hash)
-        if row is None:
-            return None
-        expired = utc(row.expires_at) <= moment
-        stale = moment - utc(row.last_seen) >= TOUCH_EVERY
-        info = _info(row.account, row.account.person.name)
+        found = account_store.session_sign_in(session, token_hash)
+    if found is None:
+        return None
+    assert found.ends_or_revoked is not None and found.last_used is not None
+    expired = utc(found.ends_or_revoked) <= moment
+    stale = moment - utc(found.last_used) >= TOUCH_EVERY
+    info = _signed_in(found)
     if expired or stale:
         with transaction(store()) as session:
             row = account_store.login_session(session, token_hash)
@@ -393,11 +404,11 @@ def token_account(token: str, now: dt.datetime | None = None) -> AccountInfo | N
     moment = now or _now()
     token_hash = hash_token(token)
     with autocommitting(store()) as session:  # the common case writes nothing
-        row = account_store.api_token(session, token_hash)
-        if row is None or row.revoked_at is not None:
-            return None
-        stale = row.last_used is None or moment - utc(row.last_used) >= TOUCH_EVERY
-        info = _info(row.account, row.account.person.name)
+        found = account_store.token_sign_in(session, token_hash)
+    if found is None or found.ends_or_revoked is not None:
+        return None
+    stale = found.last_used is None or moment - utc(found.last_used) >= TOUCH_EVERY
+    info = _signed_in(found)
     if stale:
         with transaction(store()) as session:
             row = account_store.api_token(session, token_hash)

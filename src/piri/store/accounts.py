@@ -8,8 +8,9 @@ stored in UTC; SQLite hands them back without a time zone, so every read goes th
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, bindparam, delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from piri.store.models import Account, ApiToken, LoginSession, Person
@@ -100,6 +101,55 @@ def login_session(session: Session, token_hash: str) -> LoginSession | None:
         .where(LoginSession.token_hash == token_hash)
         .options(joinedload(LoginSession.account).joinedload(Account.person))
     )
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What every signed-in request needs of its session or API token, as plain values: when
+    it ends (a session) or was revoked (a token), its last use, and the account's own fields."""
+
+    ends_or_revoked: dt.datetime | None
+    last_used: dt.datetime | None
+    account_id: int
+    username: str
+    account_created_at: dt.datetime
+    is_clinician: bool
+    person: str
+
+
+_ACCOUNT_FIELDS = (
+    Account.id,
+    Account.username,
+    Account.created_at,
+    Account.is_clinician,
+    Person.name,
+)
+# Built once and read as plain columns: the ORM objects (session, account, person) cost
+# 0.5 ms a request more to build, and asked on every request (the caseload's is 4 ms in all).
+_SESSION_SIGN_IN = (
+    select(LoginSession.expires_at, LoginSession.last_seen, *_ACCOUNT_FIELDS)
+    .join(Account, Account.id == LoginSession.account_id)
+    .join(Person, Person.id == Account.person_id)
+    .where(LoginSession.token_hash == bindparam("token_hash", type_=String))
+)
+_TOKEN_SIGN_IN = (
+    select(ApiToken.revoked_at, ApiToken.last_used, *_ACCOUNT_FIELDS)
+    .join(Account, Account.id == ApiToken.account_id)
+    .join(Person, Person.id == Account.person_id)
+    .where(ApiToken.token_hash == bindparam("token_hash", type_=String))
+)
+
+
+def session_sign_in(session: Session, token_hash: str) -> SignIn | None:
+    """The session's end and last use with its account, in one query; None if unknown."""
+    row = session.execute(_SESSION_SIGN_IN, {"token_hash": token_hash}).first()
+    return SignIn(*row) if row is not None else None
+
+
+def token_sign_in(session: Session, token_hash: str) -> SignIn | None:
+    """The API token's revocation and last use with its account; None if unknown."""
+    row = session.execute(_TOKEN_SIGN_IN, {"token_hash": token_hash}).first()
+    return SignIn(*row) if row is not None else None
 
 
 def end_login_session(session: Session, token_hash: str) -> bool:
