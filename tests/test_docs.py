@@ -29,6 +29,7 @@ ADVICE_PAGES = [
     "diary-and-scores.md",
     "progress-and-runs.md",
     "settings-and-privacy.md",
+    "gait-check.md",
 ]
 API_COMMAND = ".venv/bin/python -m piri.web.api_reference docs/api.md"
 CLI_COMMAND = ".venv/bin/python scripts/cli_reference.py docs/cli.md"
@@ -294,3 +295,19 @@ def test_the_readme_points_to_the_guide() -> None:
     assert "docs/index.md" in readme
     for command in ("scripts/docs_screenshots.py", "piri.web.api_reference", "cli_reference.py"):
         assert command in readme, f"README.md does not say how to run {command}"
+
+
+def test_the_reliability_report_is_the_script_s_and_lists_every_check() -> None:
+    path = ROOT / "scripts" / "reliability_report.py"
+    spec = importlib.util.spec_from_file_location("reliability_report", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.modules[spec.name] = script  # its dataclasses look their module up there
+    spec.loader.exec_module(script)
+    report = (DOCS / "reliability.md").read_text(encoding="utf-8")
+    assert report.startswith("# Reliability\n\nProduced by `scripts/reliability_report.py`")
+    missing = [check for check in script.CHECKS if f"`{check}`" not in report]
+    assert not missing, f"docs/reliability.md is older than {missing}: make reliability-report"
+    assert "FAILED" not in report, "the report shows a failure: fix it, then run it again"
