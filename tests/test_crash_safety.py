@@ -127,12 +127,15 @@ def test_killing_the_server_while_it_writes_loses_no_acknowledged_write(tmp_path
     )
 
 
-def _import(home: Path, folder: Path) -> subprocess.Popen[str]:
+def _import(home: Path, folder: Path, output: Path) -> subprocess.Popen[str]:
+    """``piri import`` of ``folder`` with what it prints going to ``output`` (a file: a pipe
+    nobody reads fills up, and the import would wait on it forever)."""
+    log = output.open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "piri", "import", str(folder), "--format", "json"],
         env=piri_env(home),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group: the kill takes its parse workers too
     )
@@ -154,18 +157,21 @@ def test_killing_an_import_leaves_whole_activities_and_running_it_again_finishes
     stored_after_kill = []
     mid_import = 0
     for kill_point in range(3):
-        process = _import(home, folder)
+        printed = tmp_path / f"import-{kill_point}.log"
+        process = _import(home, folder, printed)
         already = _activities(home)
         # kill once this many more are stored (or a moment later): within what is left to do
         wanted = chance.randint(1, max(1, (runs - already) // 2))
         deadline = time.monotonic() + 120
         while _activities(home) < already + wanted and process.poll() is None:
-            assert time.monotonic() < deadline, "the import stored nothing within 120 s"
+            assert time.monotonic() < deadline, (
+                f"the import stored nothing within 120 s: {printed.read_text()[-2000:]}"
+            )
             time.sleep(0.01)
         time.sleep(chance.uniform(0, 0.2))
         mid_import += process.poll() is None  # else it had finished: no kill point
         os.killpg(process.pid, signal.SIGKILL)
-        process.communicate(timeout=30)
+        process.wait(timeout=30)
         if not _database(home).exists():
             continue  # killed before it opened the database
         assert _integrity(home) == "ok", f"seed {SEED}, kill {kill_point}"
@@ -174,10 +180,15 @@ def test_killing_an_import_leaves_whole_activities_and_running_it_again_finishes
         for laps, distance in rows:  # each stored activity is whole: its laps came with it
             assert json.loads(laps) and distance, f"seed {SEED}: a half-stored activity"
         stored_after_kill.append(len(rows))
-    finishing = _import(home, folder)
-    out, err = finishing.communicate(timeout=300)
-    assert finishing.returncode == 0, err
-    summary = json.loads(out)
+    finishing = subprocess.run(
+        [sys.executable, "-m", "piri", "import", str(folder), "--format", "json"],
+        env=piri_env(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert finishing.returncode == 0, finishing.stderr
+    summary = json.loads(finishing.stdout)
     assert summary["imported"] + summary["duplicates"] == runs
     with sqlite3.connect(_database(home)) as connection:
         assert connection.execute("SELECT count(*) FROM activity").fetchone()[0] == runs
