@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from piri.activities.archive import UnsafeArchiveError, find_activity_files
@@ -188,6 +188,8 @@ def test_any_answers_document_is_checked_or_refused_by_question(answers: dict[st
         ),
     )
 )
+# found by this test: JSON's true passed as version 1, then a null diary raised TypeError
+@example({"format": "piri-export", "version": True, "diary": None})
 def test_any_json_imported_as_an_export_is_refused_with_its_reason_or_restored(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch, document: Any
 ) -> None:

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,7 +155,10 @@ def drive(app: FastAPI, reader: Reader, declared: int | None = None) -> Answer:
         "server": ("127.0.0.1", 8000),
         "state": {},
     }
-    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    # On a thread of its own: a browser test in the same worker may have left an event loop
+    # running on this one, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, app(scope, receive, send)).result()  # type: ignore[arg-type]
     return Answer(answer["status"], answer["headers"], answer["body"], pulled)
 
 

@@ -119,13 +119,17 @@ def _parse_export(
 ) -> tuple[list[DayEntry], dict[str, Any]]:
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise PersonDataError(f'{label}: not a Piri export (no "format": "{EXPORT_FORMAT}")')
-    if document.get("version") != EXPORT_VERSION:
+    version = document.get("version")
+    if isinstance(version, bool) or version != EXPORT_VERSION:  # JSON's true is not 1
         raise PersonDataError(
             f"{label}: export version {document.get('version')!r}; this Piri reads version "
             f"{EXPORT_VERSION}"
         )
+    diary = document.get("diary", [])
+    if not isinstance(diary, list):
+        raise PersonDataError(f"{label}: 'diary' must be a list")
     days = []
-    for number, raw in enumerate(document.get("diary", []), start=1):
+    for number, raw in enumerate(diary, start=1):
         try:
             entry = DayEntry(**{**raw, "day": dt.date.fromisoformat(raw["day"])})
             days.append(check_entry(entry, today))
