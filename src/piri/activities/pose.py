@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+# Called with the frames done so far and the number expected (None: not known).
+Progress = Callable[[int, int | None], None]
+
 # BlazePose's 33 landmarks, in the model's order, lower-cased (mediapipe's PoseLandmark names).
 LANDMARK_NAMES: tuple[str, ...] = (
     "nose",
@@ -211,6 +214,7 @@ def estimate_pose(
     every: int = 1,
     model: PoseModel | None = None,
     prefetch: bool = False,
+    progress: Progress | None = None,
 ) -> PoseRun:
     """Decode ``path`` and find the pose in every ``every``-th frame.
 
@@ -218,6 +222,8 @@ def estimate_pose(
     30 frames/s). The series' rate is the capture rate divided by ``every``. Raises
     VideoError for a file that is not a usable video and PoseExtraMissingError without
     MediaPipe. ``prefetch`` decodes in a background thread (see the module's note).
+    ``progress`` is called after each frame with the frames done and the number expected
+    (None when the file does not say its length).
     """
     own_model = model is None
     pose = model or PoseModel()
@@ -228,12 +234,34 @@ def estimate_pose(
             decoded = video.frames(every=every)
             info = video.info
             with closing(prefetched(decoded) if prefetch else decoded) as frames:
-                series = pose_series(frames, info.fps / every, info.width, info.height, pose.points)
+                counted = frames if progress is None else _counted(frames, info, every, progress)
+                rate = info.fps / every
+                series = pose_series(counted, rate, info.width, info.height, pose.points)
         seconds = time.perf_counter() - started
     finally:
         if own_model:
             pose.close()
     return PoseRun(info, series, track_jumps(series), seconds)
+
+
+def expected_frames(info: VideoInfo, every: int = 1) -> int | None:
+    """How many frames a run over the whole clip should see, from what the container says."""
+    if info.frame_count:
+        total = info.frame_count
+    elif info.duration_s:
+        total = round(info.duration_s * info.fps)
+    else:
+        return None
+    return max(1, -(-total // every))
+
+
+def _counted(
+    frames: Iterable[Frame], info: VideoInfo, every: int, progress: Progress
+) -> Iterator[Frame]:
+    expected = expected_frames(info, every)
+    for done, frame in enumerate(frames, start=1):
+        yield frame
+        progress(done, expected)
 
 
 def track_jumps(series: PoseSeries) -> tuple[TrackJump, ...]:

@@ -25,7 +25,7 @@ from piri.domain.gait_report import Advice, Figure, GaitReport
 from piri.services.diary import LOCAL_PERSON
 
 if TYPE_CHECKING:
-    from piri.activities.pose import PoseRun, TrackJump
+    from piri.activities.pose import PoseRun, Progress, TrackJump
     from piri.activities.video import VideoInfo
     from piri.domain.gait_rear import RearAnalysis
     from piri.domain.gait_side import SideAnalysis
@@ -115,6 +115,8 @@ def check_gait(
     fps: float | None = None,
     frames_dir: Path | None = None,
     person: str = LOCAL_PERSON,
+    progress: Progress | None = None,
+    frames_per_leg: int | None = None,
 ) -> GaitResult:
     """The gait report for one clip. ``view`` None: detected from the clip (and said).
 
@@ -169,7 +171,9 @@ def check_gait(
         analysed_s=analysis.analysed_s,
     )
     if frames_dir is not None:
-        written, missing = write_key_frames(result, series, analysis, frames_dir, fps)
+        written, missing = write_key_frames(
+            result, series, analysis, frames_dir, fps, frames_per_leg
+        )
         result = dataclasses.replace(result, key_frames=written, key_frames_missing=missing)
     return result
 
@@ -205,14 +209,14 @@ def _view(view: View | str | None) -> View | None:
         raise GaitInputError(f"{view!r} is not a view: use side or rear.") from None
 
 
-def _pose(path: Path, fps: float | None) -> PoseRun:
+def _pose(path: Path, fps: float | None, progress: Progress | None = None) -> PoseRun:
     from piri.activities.pose import estimate_pose
     from piri.activities.video import VideoError, VideoExtraMissingError, open_video
 
     try:
         # Opening first refuses a file that is not a video before the pose model loads.
         open_video(path, fps=fps).close()
-        return estimate_pose(path, fps=fps)
+        return estimate_pose(path, fps=fps, progress=progress)
     except VideoExtraMissingError as error:
         raise GaitExtraMissingError(INSTALL_ADVICE) from error
     except VideoError as error:
@@ -298,10 +302,14 @@ def write_key_frames(
     analysis: SideAnalysis | RearAnalysis,
     frames_dir: Path,
     fps: float | None = None,
+    per_leg: int | None = None,
 ) -> tuple[tuple[KeyFrame, ...], tuple[str, ...]]:
     """Annotated PNGs of the key frames: each initial contact (side view), or a frame to check
-    the tracked pose when the analysis gives no key moments; and what could not be written."""
+    the tracked pose when the analysis gives no key moments; and what could not be written.
+    ``per_leg`` keeps at most that many of each kind and leg, spread evenly over the clip."""
     wanted, missing = key_frame_plan(series, analysis)
+    if per_leg is not None:
+        wanted = spread(wanted, per_leg)
     if not wanted:
         return (), tuple(missing)
     try:
@@ -385,6 +393,23 @@ def key_frame_plan(
             )
         )
     return wanted, missing
+
+
+def spread(wanted: Sequence[_Wanted], per_leg: int) -> list[_Wanted]:
+    """At most ``per_leg`` of each kind and leg, the first, the last and evenly between."""
+    groups: dict[tuple[str, Side | None], list[_Wanted]] = {}
+    for item in wanted:
+        groups.setdefault((item.kind, item.leg), []).append(item)
+    kept: list[_Wanted] = []
+    for items in groups.values():
+        if len(items) <= per_leg:
+            kept.extend(items)
+        elif per_leg == 1:
+            kept.append(items[len(items) // 2])
+        else:
+            step = (len(items) - 1) / (per_leg - 1)
+            kept.extend(items[round(k * step)] for k in range(per_leg))
+    return kept
 
 
 def _nearest(times: Sequence[float], moment: float) -> int:
