@@ -22,6 +22,7 @@ from piri.domain.gait_measure import Side
 from piri.domain.gait_pose import PosePoint, PoseSeries
 from piri.domain.gait_quality import IssueCode, QualityIssue, View
 from piri.domain.gait_report import Advice, Figure, GaitReport
+from piri.domain.gait_timeline import Timeline
 from piri.services.diary import LOCAL_PERSON
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class GaitResult:
     key_frames_missing: tuple[str, ...] = ()  # key frames that could not be written, and why
     seconds: float = 0.0  # decoding and pose
     analysed_s: tuple[float, float] | None = None  # the one-person stretch the analysis kept
+    timelines: tuple[Timeline, ...] = ()  # the per-step values behind the medians
 
     @property
     def refused(self) -> bool:
@@ -169,6 +171,7 @@ def check_gait(
         problems=tuple(problems),
         seconds=run.seconds,
         analysed_s=analysis.analysed_s,
+        timelines=() if report.film_again else timelines_of(analysis),
     )
     if frames_dir is not None:
         written, missing = write_key_frames(
@@ -194,6 +197,17 @@ def _analyse(
     painful = painful_side_of(person)
     rear = analyse_rear(series)
     return rear, rear_report(rear, painful), painful
+
+
+def timelines_of(analysis: SideAnalysis | RearAnalysis) -> tuple[Timeline, ...]:
+    """The values the report's medians came from, over the clip's time."""
+    from piri.domain.gait_side import SideAnalysis, strike_times
+    from piri.domain.gait_timeline import step_cadence
+
+    if isinstance(analysis, SideAnalysis):
+        cadence = step_cadence({side: strike_times(analysis, side) for side in Side})
+        return (cadence,) if cadence.points else ()
+    return ()
 
 
 def _wrong_view(analysis: SideAnalysis | RearAnalysis) -> bool:
@@ -530,11 +544,28 @@ def result_as_json(result: GaitResult) -> dict[str, Any]:
             for frame in result.key_frames
         ],
         "key_frames_missing": list(result.key_frames_missing),
+        "timelines": [timeline_as_json(t) for t in result.timelines],
         "filming_guide": filming_guide_as_json() if report.film_again else None,
         "see_a_professional": {
             "text": report.see_a_professional,
             "page": report.see_a_professional_page,
         },
+    }
+
+
+def timeline_as_json(timeline: Timeline) -> dict[str, Any]:
+    return {
+        "key": timeline.key,
+        "label": timeline.label,
+        "unit": timeline.unit,
+        "points": [
+            {
+                "time_s": round(p.time_s, 3),
+                "value": round(p.value, 2),
+                "leg": p.leg.value if p.leg else None,
+            }
+            for p in timeline.points
+        ],
     }
 
 

@@ -11,8 +11,10 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -420,3 +422,57 @@ class CareTemplate(Base):
     name: Mapped[str] = mapped_column(String(80))
     items: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GaitCheckRow(Base):
+    """One gait check: a clip uploaded from the web app, its analysis' state and its report.
+
+    ``status`` goes queued -> running -> done (``result`` holds the report) or failed
+    (``error`` says why). A running check's ``updated_at`` moves on with every progress write:
+    one that stopped moving belongs to an analysis that died, and is taken up again."""
+
+    __tablename__ = "gait_check"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('queued', 'running', 'done', 'failed')", name="gait_check_status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    filename: Mapped[str] = mapped_column(String(200))  # as the runner's device named it
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    view_asked: Mapped[str | None] = mapped_column(String(10))  # side, rear, None: detect
+    fps_given: Mapped[float | None] = mapped_column(Float)  # the capture rate, when given
+    keep_video: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The stored clip, relative to the data directory's video folder; None once deleted.
+    video_file: Mapped[str | None] = mapped_column(String(200))
+    frames_done: Mapped[int] = mapped_column(Integer, default=0)
+    frames_expected: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    view: Mapped[str | None] = mapped_column(String(10))  # the view analysed
+    film_again: Mapped[bool | None] = mapped_column(Boolean)
+    result: Mapped[dict[str, object] | None] = mapped_column(JSON)  # services.gait's document
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class GaitFrameRow(Base):
+    """An annotated key frame of a gait check (a foot strike, a peak pelvic drop), as JPEG."""
+
+    __tablename__ = "gait_frame"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(
+        ForeignKey("gait_check.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)  # order on the result page, from 1
+    kind: Mapped[str] = mapped_column(String(20))
+    leg: Mapped[str | None] = mapped_column(String(10))
+    time_s: Mapped[float] = mapped_column(Float)
+    label: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(30))
+    image: Mapped[bytes] = mapped_column(LargeBinary)

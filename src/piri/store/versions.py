@@ -40,6 +40,9 @@ UNVERSIONED_TABLES = frozenset(
         "audit_entry",
         "care_note",
         "care_template",
+        # a gait check's key frames: written in the same flush as their check, whose
+        # person_id gives its person the new version
+        "gait_frame",
     }
 )
 

@@ -1,0 +1,62 @@
+"""The gait figures over the clip's time, for the result page's chart: step by step.
+
+The report gives medians over strides; these are the values the medians came from, so a runner
+or clinician can see whether the clip was steady (a runner speeding up, a stumble, a change of
+pace shows as a step in the line). Times are seconds from the first frame analysed. Pure.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from piri.domain.gait_measure import Side
+
+# A step between opposite feet' strikes shorter or longer than this is a misread strike, not a
+# step: 0.25 s is 240 steps/min, past any runner; 1.2 s is 50 steps/min, slower than walking.
+SHORTEST_STEP_S = 0.25
+LONGEST_STEP_S = 1.2
+
+
+@dataclass(frozen=True)
+class TimePoint:
+    time_s: float
+    value: float
+    leg: Side | None  # the leg the value belongs to (the stance leg), None for both
+
+
+@dataclass(frozen=True)
+class Timeline:
+    key: str  # the report figure's key it belongs to ("cadence", "pelvic_drop")
+    label: str
+    unit: str
+    points: tuple[TimePoint, ...]
+
+
+def step_cadence(strikes: dict[Side, Sequence[float]]) -> Timeline:
+    """Steps per minute from each foot strike to the next strike of the other foot, placed at
+    the step's middle. Two strikes of one foot in a row (one of the other's was missed) are
+    skipped, not read as one long step."""
+    moments = sorted((t, side) for side, times in strikes.items() for t in times)
+    points = []
+    for (start, side), (end, next_side) in itertools.pairwise(moments):
+        step = end - start
+        if side is next_side or not SHORTEST_STEP_S <= step <= LONGEST_STEP_S:
+            continue
+        points.append(TimePoint((start + end) / 2, 60.0 / step, next_side))
+    return Timeline("cadence", "Cadence, step by step", "steps/min", tuple(points))
+
+
+def pelvic_drop_by_stance(peaks: dict[Side, Sequence[tuple[float, float]]]) -> Timeline:
+    """Each stance's peak pelvic drop (degrees, the opposite hip below level) at its moment,
+    ``peaks`` holding (time, degrees) per stance leg."""
+    points = sorted(
+        (
+            TimePoint(time_s, degrees, side)
+            for side, found in peaks.items()
+            for time_s, degrees in found
+        ),
+        key=lambda p: p.time_s,
+    )
+    return Timeline("pelvic_drop", "Pelvic drop, stance by stance", "°", tuple(points))
