@@ -8,13 +8,16 @@ pace shows as a step in the line). Times are seconds from the first frame analys
 from __future__ import annotations
 
 import itertools
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from piri.domain.gait_measure import Side
 
-# A step between opposite feet' strikes shorter or longer than this is a misread strike, not a
-# step: 0.25 s is 240 steps/min, past any runner; 1.2 s is 50 steps/min, slower than walking.
+# A step between opposite feet's strikes much shorter or longer than the clip's median step is
+# a misread or missed strike, not a step: a steady runner's steps vary by a few per cent.
+STEP_BAND = (0.6, 1.6)
+# And never shorter than 0.25 s (240 steps/min, past any runner) or longer than 1.2 s (50).
 SHORTEST_STEP_S = 0.25
 LONGEST_STEP_S = 1.2
 
@@ -37,14 +40,22 @@ class Timeline:
 def step_cadence(strikes: dict[Side, Sequence[float]]) -> Timeline:
     """Steps per minute from each foot strike to the next strike of the other foot, placed at
     the step's middle. Two strikes of one foot in a row (one of the other's was missed) are
-    skipped, not read as one long step."""
+    skipped, not read as one long step, and so is a step far from the clip's median step."""
     moments = sorted((t, side) for side, times in strikes.items() for t in times)
-    points = []
-    for (start, side), (end, next_side) in itertools.pairwise(moments):
-        step = end - start
-        if side is next_side or not SHORTEST_STEP_S <= step <= LONGEST_STEP_S:
-            continue
-        points.append(TimePoint((start + end) / 2, 60.0 / step, next_side))
+    steps = [
+        (start, end, next_side)
+        for (start, side), (end, next_side) in itertools.pairwise(moments)
+        if side is not next_side and SHORTEST_STEP_S <= end - start <= LONGEST_STEP_S
+    ]
+    points: list[TimePoint] = []
+    if steps:
+        typical = statistics.median(end - start for start, end, _ in steps)
+        low, high = STEP_BAND[0] * typical, STEP_BAND[1] * typical
+        points = [
+            TimePoint((start + end) / 2, 60.0 / (end - start), leg)
+            for start, end, leg in steps
+            if low <= end - start <= high
+        ]
     return Timeline("cadence", "Cadence, step by step", "steps/min", tuple(points))
 
 

@@ -126,10 +126,14 @@ def check_gait(
     GaitExtraMissingError without the ``video`` extra. A clip that is a video but cannot carry
     the figures (too short, no person, several people, camera moving, wrong view) gives a
     result whose report says to film again, with the reasons.
+
+    ``progress`` is called after each frame the pose model reads (frames done, expected).
+    ``frames_per_leg`` caps the key frames of each kind and leg, spread over the clip (None:
+    every one).
     """
     path = Path(path)
     chosen = _view(view)
-    run = _pose(path, fps)
+    run = _pose(path, fps, progress)
     series = run.series
     if chosen is None:
         from piri.domain.gait_quality import detect_view

@@ -31,6 +31,7 @@ class Claimed:
 
     id: int
     person: str  # the person's name (services read the profile by it)
+    filename: str  # as uploaded
     video_file: str | None
     view_asked: str | None
     fps_given: float | None
@@ -149,6 +150,7 @@ def claim_next(
             return Claimed(
                 id=check.id,
                 person=row[1],
+                filename=check.filename,
                 video_file=check.video_file,
                 view_asked=check.view_asked,
                 fps_given=check.fps_given,
@@ -180,13 +182,14 @@ def finish(
     view: str,
     film_again: bool,
     frames: Sequence[NewFrame],
-    video_kept: bool,
     now: dt.datetime,
-) -> bool:
-    """Store the report and key frames; False when the check was deleted meanwhile."""
+) -> bool | None:
+    """Store the report and key frames. Whether the runner keeps the clip (as the row says
+    now: the runner may have changed it during the analysis), or None when the check was
+    deleted meanwhile; a clip not kept is no longer the row's."""
     row = session.get(GaitCheckRow, check_id)
     if row is None or row.status != RUNNING:
-        return False
+        return None
     row.status = DONE
     row.result = result
     row.view = view
@@ -196,7 +199,7 @@ def finish(
     row.error = None
     if row.frames_expected is not None:
         row.frames_done = row.frames_expected
-    if not video_kept:
+    if not row.keep_video:
         row.video_file = None
     session.execute(delete(GaitFrameRow).where(GaitFrameRow.check_id == check_id))
     for position, frame in enumerate(frames, start=1):
@@ -215,17 +218,18 @@ def finish(
     return True
 
 
-def fail(session: Session, check_id: int, message: str, video_kept: bool, now: dt.datetime) -> bool:
+def fail(session: Session, check_id: int, message: str, now: dt.datetime) -> bool | None:
+    """The check failed, with the reason; whether the clip is kept, as ``finish``."""
     row = session.get(GaitCheckRow, check_id)
     if row is None or row.status != RUNNING:
-        return False
+        return None
     row.status = FAILED
     row.error = message
     row.finished_at = now
     row.updated_at = now
-    if not video_kept:
+    if not row.keep_video:
         row.video_file = None
-    return True
+    return row.keep_video
 
 
 def checks_of(session: Session, owner: int, limit: int, offset: int = 0) -> list[GaitCheckRow]:

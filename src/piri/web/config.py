@@ -20,6 +20,8 @@ TIMER_PACE_VARIABLE = "PIRI_TIMER_PACE"
 MAX_UPLOAD_MB_VARIABLE = "PIRI_MAX_UPLOAD_MB"
 MAX_UPLOADS_VARIABLE = "PIRI_MAX_UPLOADS"
 UPLOAD_WINDOW_VARIABLE = "PIRI_UPLOAD_WINDOW_MINUTES"
+GAIT_WORKER_VARIABLE = "PIRI_GAIT_WORKER"
+GAIT_WORKER_MODES = ("process", "thread", "off")
 # How ``piri serve --workers N`` hands its checked configuration to each worker process.
 WORKER_CONFIG_VARIABLE = "PIRI_WORKER_CONFIG"
 
@@ -56,6 +58,9 @@ class WebConfig:
     # any stretch of upload_window_minutes; more are answered 429.
     uploads_per_window: int = 30
     upload_window_minutes: int = 10
+    # How uploaded gait clips are analysed (piri.services.gait_worker): "process" (a
+    # background process), "thread" (in this process; tests) or "off" (piri gait-worker).
+    gait_worker: str = "process"
 
     @property
     def address(self) -> str:
@@ -101,6 +106,12 @@ def server_config(host: str, port: int, multi_user: bool | None = None) -> WebCo
     window = _whole_number(
         UPLOAD_WINDOW_VARIABLE, os.environ.get(UPLOAD_WINDOW_VARIABLE, ""), 1, 24 * 60
     )
+    gait_worker = os.environ.get(GAIT_WORKER_VARIABLE, "").strip().lower() or "process"
+    if gait_worker not in GAIT_WORKER_MODES:
+        raise ConfigError(
+            f"{GAIT_WORKER_VARIABLE} must be one of {', '.join(GAIT_WORKER_MODES)}, "
+            f"not '{gait_worker}'."
+        )
     allowed = ("127.0.0.1", "localhost", "[::1]", "::1") if loopback else None
     extra = () if allowed is None or host in allowed else (host,)
     return WebConfig(
@@ -115,6 +126,7 @@ def server_config(host: str, port: int, multi_user: bool | None = None) -> WebCo
         max_upload_bytes=None if upload_mb is None else upload_mb * 1024 * 1024,
         uploads_per_window=uploads or WebConfig.uploads_per_window,
         upload_window_minutes=window or WebConfig.upload_window_minutes,
+        gait_worker=gait_worker,
     )
 
 
