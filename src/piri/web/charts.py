@@ -420,3 +420,59 @@ def load_chart(runs: Sequence[RunDay], worst: Sequence[tuple[dt.date, float]]) -
         running=running,
         pain=pain,
     )
+
+
+# --- A gait check's figures over the clip -----------------------------------------------------
+
+LEFT_LEG = "#b35900"  # the key frames' orange, darkened to 4.5:1 on white
+RIGHT_LEG = NOW
+
+
+@cache
+def _gait_template() -> dict[str, Any]:
+    alt = chart_library()
+    points = (
+        alt.Chart(alt.Data(name="points"))
+        .mark_line(point={"size": 40}, strokeWidth=1.5)
+        .encode(
+            x=alt.X("time_s:Q", title="Seconds into the clip", axis=alt.Axis(grid=False)),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "leg:N",
+                title="Leg",
+                scale=alt.Scale(
+                    domain=["left", "right", "both"], range=[LEFT_LEG, RIGHT_LEG, BRAND]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("time_s:Q", title="Seconds", format=".1f"),
+                alt.Tooltip("value:Q", title="Value", format=".1f"),
+                alt.Tooltip("leg:N", title="Leg"),
+            ],
+        )
+    )
+    median = (
+        alt.Chart(alt.Data(name="median"))
+        .mark_rule(color=MUTED, strokeDash=[4, 3])
+        .encode(y=alt.Y("value:Q"))
+    )
+    chart = alt.layer(median, points).properties(width="container", height=HEIGHT)
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    spec["config"] = CONFIG
+    return spec
+
+
+def gait_timeline_chart(
+    label: str, unit: str, points: Sequence[tuple[float, float, str | None]], median: float | None
+) -> dict[str, Any]:
+    """A gait figure step by step (time in the clip, value, leg), with the report's median as
+    a dashed line."""
+    rows = [
+        {"time_s": round(t, 3), "value": round(v, 2), "leg": leg or "both"} for t, v, leg in points
+    ]
+    return _fill(
+        _gait_template(),
+        f"{label} ({unit}) at each step of the clip, by leg; the dashed line is the median.",
+        points=rows,
+        median=[] if median is None else [{"value": round(median, 2)}],
+    )
