@@ -40,6 +40,7 @@ DOCUMENT_KEYS = {
     "key_frames_missing",
     "filming_guide",
     "see_a_professional",
+    "timelines",
 }
 # A pose model's run over the real clip takes about 10 s here; leave room on a loaded machine.
 POSE_TIMEOUT_S = 300

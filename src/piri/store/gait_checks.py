@@ -215,7 +215,7 @@ def finish(
                 image=frame.image,
             )
         )
-    return True
+    return row.keep_video
 
 
 def fail(session: Session, check_id: int, message: str, now: dt.datetime) -> bool | None:
