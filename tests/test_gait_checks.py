@@ -365,3 +365,30 @@ def test_the_stand_in_result_is_a_real_result() -> None:
     # the stand-in must keep up with GaitResult's fields, or the tests above test nothing
     names = {f.name for f in dataclasses.fields(GaitResult)}
     assert {"report", "key_frames", "view", "timelines"} <= names
+
+
+# --- A person's data: export, import, delete --------------------------------------------------
+
+
+@needs_av
+def test_checks_go_into_the_export_and_back_and_forgetting_deletes_the_kept_clips(
+    home: Path, tmp_path: Path, stand_in: list[dict[str, Any]]
+) -> None:
+    from piri.services import person_data
+
+    check_id = submit_check(upload_copy(tmp_path), "run.mp4", keep_video=True)
+    analyse_next()
+    clip, _name = gait_checks.kept_video(check_id)
+    document = person_data.export_document()
+    [exported] = document["gait_checks"]
+    assert exported["filename"] == "run.mp4" and exported["status"] == "done"
+    assert "video_file" not in exported and exported["result"]["file"] == "run.mp4"
+
+    assert person_data.forget() is True
+    assert not clip.exists()  # the kept clip went with the person
+    assert list_checks() == []
+
+    person_data.import_document(document)
+    [back] = list_checks()
+    assert back.filename == "run.mp4" and back.result == exported["result"]
+    assert not back.video_stored  # the clip is not in the export

@@ -39,8 +39,9 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def multi_user_app(home: Path, cheap_hashing: None) -> FastAPI:
-    """The app as ``piri serve --multi-user`` builds it, on this test's empty database."""
-    return create_app(WebConfig(multi_user=True))
+    """The app as ``piri serve --multi-user`` builds it, on this test's empty database; gait
+    clips wait for the test to analyse them (no background worker)."""
+    return create_app(WebConfig(multi_user=True, gait_worker="off"))
 
 
 def new_client(app: FastAPI, address: str = "testclient") -> TestClient:

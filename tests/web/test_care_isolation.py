@@ -36,6 +36,7 @@ from fastapi.testclient import TestClient
 
 from piri.domain.care import Share
 from piri.services import care as care_service
+from piri.services import gait_checks
 from piri.services.diary import store
 from piri.store.accounts import account_of_person
 from piri.store.database import transaction
@@ -47,7 +48,7 @@ from tests.web.accounts_fixtures import (
     new_client,
     sign_up_and_login,
 )
-from tests.web.test_isolation import api_routes, example, takes_person
+from tests.web.test_isolation import a_clip, api_routes, example, takes_person
 
 __all__ = ["cheap_hashing", "multi_user_app"]  # fixtures used by name
 
@@ -144,7 +145,9 @@ class World:
     def id_for(self, name: str, path: str) -> int:
         """Ana's id of that kind: from the parameter's name (``note_id``) or, for a bare
         ``{id}``, from the path (``/notes/{id}``); a link number when nothing else fits."""
-        for key in ("note", "plan", "template", "link"):
+        if name == "position":  # a key frame of Ana's gait check
+            return 1
+        for key in ("note", "plan", "template", "check", "link"):
             if key in name or (name == "id" and key in path):
                 return self.ids.get(key, NOBODYS_ID)
         return self.ids["link"]
@@ -230,11 +233,29 @@ def world(multi_user_app: FastAPI) -> Iterator[World]:
     dans_code = care_service.invite_clinician(dan.person).code
     assert dans_code
     care_service.accept_invitation(cal.person, dans_code)
-    ids = {"link": link.id, "note": _note_for_ana(ana, bea, marker)}
+    ids = {
+        "link": link.id,
+        "note": _note_for_ana(ana, bea, marker),
+        "check": _gait_check_for_ana(ana),
+    }
     found = World(app, ana, bea, cal, dan, anonymous, marker, ids, care_walks(app))
     yield found
     for client in (ana.client, bea.client, cal.client, dan.client, anonymous):
         client.close()
+
+
+def _gait_check_for_ana(ana: Caller) -> int:
+    """A gait check of Ana's, analysed (the real pose model: nobody in the clip, one key
+    frame), so that the clinic's gait routes have a real check and frame to show or refuse."""
+    answer = ana.client.post(
+        "/api/v1/gait/checks",
+        files=[("video", ("ana.mp4", a_clip()))],
+        headers={"X-CSRF-Token": csrf_of(ana.client)},
+    )
+    assert answer.status_code == 202, answer.text
+    check_id: int = answer.json()["id"]
+    assert gait_checks.analyse_next() == check_id
+    return check_id
 
 
 def _note_for_ana(ana: Caller, bea: Caller, marker: str) -> int:

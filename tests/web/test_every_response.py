@@ -41,14 +41,14 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
 from piri.services import care as care_service
-from piri.services import library
+from piri.services import gait_checks, library
 from piri.services.figures import figure_names
 from piri.web.app import create_app
 from piri.web.config import WebConfig
 from piri.web.pages import figures as figure_pages
 from tests.reliability import record
 from tests.web.accounts_fixtures import BASE_URL, cheap_hashing, csrf_of, sign_up_and_login
-from tests.web.test_isolation import QUERY_VALUES, a_gpx_run, example
+from tests.web.test_isolation import QUERY_VALUES, a_clip, a_gpx_run, example
 
 __all__ = ["cheap_hashing"]  # a fixture used by name
 
@@ -69,6 +69,8 @@ MADE_UP: dict[str, str] = {
     "template_id": "987654",
     "username": "nobody-here",
     "feed_token": "x" * 43,
+    "check_id": "987654",
+    "position": "99",
 }
 # Routes that say themselves how their answer may be kept, with what they may say. Every other
 # answer but a static file's is ``no-store``: it may hold a person's data.
@@ -248,7 +250,17 @@ def a_runners_record(client: TestClient) -> dict[str, str]:
     ok(api_call(client, "PUT", f"/diary/{day}", json=diary), "diary")
     ok(api_call(client, "POST", "/runs/import", files=[("files", ("r.gpx", a_gpx_run()))]), "run")
     runs = ok(api_call(client, "GET", "/runs"), "runs")
-    return {"day": day, "activity_id": str(runs["runs"][0]["id"])}
+    check = ok(
+        api_call(client, "POST", "/gait/checks", files=[("video", ("run.mp4", a_clip()))]),
+        "gait check",
+    )
+    assert gait_checks.analyse_next() == check["id"]  # the real pose model: one key frame
+    return {
+        "day": day,
+        "activity_id": str(runs["runs"][0]["id"]),
+        "check_id": str(check["id"]),
+        "position": "1",
+    }
 
 
 def content_values() -> dict[str, str]:
@@ -422,9 +434,9 @@ def world_of(home: Path, cheap_hashing: None) -> Iterator[Callable[[str], World]
 
     def make(mode: str) -> World:
         if mode == "single-person":
-            found = single_person_world(create_app(WebConfig()))
+            found = single_person_world(create_app(WebConfig(gait_worker="off")))
         else:
-            found = multi_user_world(create_app(WebConfig(multi_user=True)))
+            found = multi_user_world(create_app(WebConfig(multi_user=True, gait_worker="off")))
         made.append(found)
         return found
 

@@ -23,6 +23,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
-from piri.services import library
+from piri.services import gait_checks, library
 from piri.services.figures import figure_names
 from piri.services.sessions import plan_routine
 from piri.web.identity import api_person, page_person
@@ -173,6 +174,16 @@ def a_gpx_run(start: dt.datetime = START) -> bytes:
     return gpx([Track([run_north(start, seconds=1200, speed=3.0, every=10)], type="running")])
 
 
+def a_clip() -> bytes:
+    """A two-second video (noise, nobody in it): enough for a gait check to be queued."""
+    import tempfile
+
+    from tests.test_cli_gait import write_clip
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_clip(Path(folder) / "clip.mp4", 60).read_bytes()
+
+
 @dataclass
 class Person:
     username: str
@@ -253,7 +264,7 @@ def world(multi_user_app: FastAPI) -> Iterator[World]:
     second = person(multi_user_app, "bystander", "192.0.2.2")
     markers = {
         name: f"owner-secret-{name}-{secret}"
-        for name in ("diary", "psfs", "session", "run", "token")
+        for name in ("diary", "psfs", "session", "run", "token", "gait")
     }
     api = owner.client
     auth = bearer(owner.token)
@@ -321,6 +332,16 @@ def world(multi_user_app: FastAPI) -> Iterator[World]:
     run_id = find_id(runs)
     ok(api.post(f"/api/v1/runs/{run_id}/rating", json={"effort": 6}, headers=auth), "rating")
     token = ok(api.post("/api/v1/tokens", json={"name": markers["token"]}, headers=auth), "token")
+    check = ok(
+        api.post(
+            "/api/v1/gait/checks",
+            files=[("video", (f"{markers['gait']}.mp4", a_clip()))],
+            headers=auth,
+        ),
+        "gait check",
+    )
+    # analysed now (the real pose model: nobody in the clip, so one key frame of the pose)
+    assert gait_checks.analyse_next() == check["id"]
 
     values: dict[str, Any] = {
         "section_id": library.list_sections()[0].id,
@@ -330,6 +351,8 @@ def world(multi_user_app: FastAPI) -> Iterator[World]:
         "day": yesterday.isoformat(),
         "activity_id": run_id,
         "token_id": token["id"],
+        "check_id": check["id"],
+        "position": 1,
     }
     anonymous = new_client(multi_user_app, "192.0.2.3")
     yield World(
@@ -532,7 +555,7 @@ def test_a_second_persons_changes_never_touch_the_owners_data(world: World) -> N
 # "feed_token": a calendar feed's secret (made up here: the walk checks it opens nothing).
 PAGE_VALUES: dict[str, Any] = {"number": 1, "n": 1, "position": 1, "feed_token": "x" * 43}
 # Path parameters that name one of the owner's things (the rest name content).
-OWNERS_IDS = {"day", "activity_id", "token_id"}
+OWNERS_IDS = {"day", "activity_id", "token_id", "check_id"}
 
 
 def page_path(route: Any, values: dict[str, Any]) -> str:

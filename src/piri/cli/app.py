@@ -513,6 +513,20 @@ def gait(
     )
 
 
+@app.command("gait-worker")
+def gait_worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Analyse what waits now, then stop.")
+    ] = False,
+) -> None:
+    """Analyse the gait clips uploaded to the web app, oldest first, for a server started
+    with PIRI_GAIT_WORKER=off (the web app otherwise starts its own worker). Runs until
+    stopped (Ctrl-C), or with --once until nothing waits."""
+    from piri.cli import gait as commands
+
+    _run(lambda: commands.run_worker(once))
+
+
 @app.command()
 def rate(
     date: Annotated[str, typer.Argument(help="The day of the run, YYYY-MM-DD.")],

@@ -148,3 +148,18 @@ def _print_result(console: Console, result: GaitResult) -> None:
 def _print_sources(console: Console, titles: list[str], indent: str = "  ") -> None:
     if titles:
         console.print(f"{indent}[dim]Sources: {escape('; '.join(titles))}[/]")
+
+
+def run_worker(once: bool) -> int:
+    from piri.services.gait_worker import run_until_idle
+
+    console = stderr()
+    console.print(
+        "Analysing uploaded gait clips" + (" that wait now." if once else "; Ctrl-C stops.")
+    )
+    try:
+        done = run_until_idle(idle_seconds=0 if once else float("inf"))
+    except KeyboardInterrupt:
+        return 0
+    console.print(f"Analysed {done} clip{'' if done == 1 else 's'}.")
+    return 0

@@ -95,8 +95,16 @@ def import_document(
 
 
 def forget(person: str = LOCAL_PERSON) -> bool:
+    """Delete everything of the person's, their kept gait clips on disk too."""
+    from piri.services.gait_checks import video_folder
+    from piri.store.gait_checks import video_files_of
+
     with transaction(store()) as session:
-        return diary_store.forget_person(session, person)
+        clips = video_files_of(session, person)
+        forgotten = diary_store.forget_person(session, person)
+    for name in clips:
+        (video_folder() / name).unlink(missing_ok=True)
+    return forgotten
 
 
 def _read_json(path: Path) -> Any:

@@ -295,11 +295,14 @@ def delete_check(session: Session, owner: int, check_id: int) -> GaitCheckRow | 
     return row
 
 
-def videos_in_use(session: Session) -> set[str]:
-    return {
+def video_files_of(session: Session, person: str) -> list[str]:
+    """The clips on disk of the person called ``person`` (to delete with them)."""
+    return [
         name
         for name in session.scalars(
-            select(GaitCheckRow.video_file).where(GaitCheckRow.video_file.is_not(None))
+            select(GaitCheckRow.video_file)
+            .join(Person, Person.id == GaitCheckRow.person_id)
+            .where(Person.name == person, GaitCheckRow.video_file.is_not(None))
         )
         if name
-    }
+    ]

@@ -13,6 +13,7 @@ from piri.store.models import (
     Base,
     CareNote,
     CarePlanRow,
+    GaitCheckRow,
     OutcomeScore,
     PrescriptionRow,
     Profile,
@@ -32,12 +33,15 @@ TABLES: dict[str, type[Base]] = {
     # their notes, each with its author's name as it was
     "care_plans": CarePlanRow,
     "care_notes": CareNote,
+    # gait checks with their reports (not their key frames, nor a kept clip: the clip stays
+    # on the server it was uploaded to, and is deleted with the person)
+    "gait_checks": GaitCheckRow,
 }
 # The column that names the person a row belongs to, where it is not ``person_id``.
 OWNER_COLUMNS: dict[type[Base], str] = {CareNote: "runner_id"}
 # Ids of this database: the row's own, its owner's (the person it is imported into), and the
 # clinician who wrote it (another account, maybe on another server; the name is kept).
-NOT_EXPORTED = {"id", "person_id", "runner_id", "author_id"}
+NOT_EXPORTED = {"id", "person_id", "runner_id", "author_id", "video_file"}
 
 
 def _owner(model: type[Base]) -> Any:

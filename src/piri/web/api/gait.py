@@ -349,7 +349,7 @@ def one_frame(
         media, image = key_frame(check_id, position, person)
     except GaitCheckNotFoundError:
         return error(404, "not_found", f"Gait check {check_id} has no key frame {position}.")
-    return Response(image, media_type=media, headers={"Cache-Control": "private, max-age=3600"})
+    return Response(image, media_type=media, headers={"Cache-Control": "private, no-store"})
 
 
 # --- A clinician's view -----------------------------------------------------------------------

@@ -316,7 +316,7 @@ def frame_image(
         media, image = key_frame(check_id, position, person)
     except GaitCheckNotFoundError:
         return _not_found(request, check_id)
-    return Response(image, media_type=media, headers={"Cache-Control": "private, max-age=3600"})
+    return Response(image, media_type=media, headers={"Cache-Control": "private, no-store"})
 
 
 @router.get("/gait/{check_id}/video", response_model=None)
