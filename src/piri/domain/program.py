@@ -150,11 +150,19 @@ def open_ladders(
     exercises: dict[str, Exercise],
     profile: RunnerProfile,
     week_of_strengthen: int,
+    early: frozenset[str] = frozenset(),
 ) -> list[list[str]]:
-    """The ladders of every stage open in this week, keeping only rungs the runner can do."""
+    """The ladders of every stage open in this week, keeping only rungs the runner can do.
+
+    A later stage's ladder that holds one of the ``early`` exercises opens now too (a gait
+    check found the hip abductors worth working on: see ``piri.domain.gait_program``)."""
     ladders = []
     for stage in program.stages:
         if stage.from_week > week_of_strengthen:
+            for ladder in stage.ladders:
+                rungs = [e for e in ladder if available(exercises[e], profile)]
+                if rungs and early.intersection(ladder):
+                    ladders.append(rungs)
             continue
         for ladder in stage.ladders:
             rungs = [e for e in ladder if available(exercises[e], profile)]

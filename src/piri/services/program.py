@@ -28,6 +28,7 @@ from piri.domain.exercise_hold import (
     cleared_reminder,
     seen_by_professional,
 )
+from piri.domain.gait_program import GaitFocus, gait_focus
 from piri.domain.program import (
     DayPlan,
     PhaseDecision,
@@ -45,6 +46,7 @@ from piri.services.diary import LOCAL_PERSON, store
 from piri.services.memo import kept
 from piri.store import care_plans as care_plan_store
 from piri.store import diary as diary_store
+from piri.store import gait_checks as gait_store
 from piri.store import program as program_store
 from piri.store.accounts import utc
 from piri.store.database import transaction
@@ -69,6 +71,7 @@ class Slot:
     ladder: list[str]
     dose: Prescription
     good_sessions: int
+    gait_focus: GaitFocus | None = None  # opened before its stage because of a gait check
 
 
 @dataclass(frozen=True)
@@ -276,8 +279,11 @@ def _slots(
     content = library()
     week = (today - since).days // 7 + 1 if phase is Phase.STRENGTHEN else 99
     stored = program_store.prescriptions(session, owner)
+    focus = gait_focus(gait_store.finished_reports(session, owner))
+    early = focus.exercises if focus else frozenset()
+    usual = open_ladders(content.program, content.exercises, profile, week)
     slots = []
-    for ladder in open_ladders(content.program, content.exercises, profile, week):
+    for ladder in open_ladders(content.program, content.exercises, profile, week, early):
         key = ladder[0]
         if key in stored and stored[key][0].exercise in ladder:
             dose, good = stored[key]
@@ -288,7 +294,15 @@ def _slots(
             else:
                 program_store.start_prescription(session, owner, key, dose)
         easier, harder = ladder_links(ladder, dose.exercise)
-        slots.append(Slot(key, ladder, replace(dose, easier=easier, harder=harder), good))
+        slots.append(
+            Slot(
+                key,
+                ladder,
+                replace(dose, easier=easier, harder=harder),
+                good,
+                None if ladder in usual else focus,
+            )
+        )
     return slots
 
 

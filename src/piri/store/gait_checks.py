@@ -306,3 +306,18 @@ def video_files_of(session: Session, person: str) -> list[str]:
         )
         if name
     ]
+
+
+def finished_reports(
+    session: Session, owner: int, limit: int = 20
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """(id, when, report) of the person's analysed checks, newest first."""
+    from piri.store.accounts import utc
+
+    rows = session.execute(
+        select(GaitCheckRow.id, GaitCheckRow.created_at, GaitCheckRow.result)
+        .where(GaitCheckRow.person_id == owner, GaitCheckRow.status == DONE)
+        .order_by(GaitCheckRow.created_at.desc(), GaitCheckRow.id.desc())
+        .limit(limit)
+    )
+    return [(r[0], f"{utc(r[1]):%Y-%m-%d}", r[2] or {}) for r in rows]

@@ -546,6 +546,13 @@ def plan_overview(person: str, today: dt.date | None = None) -> dict[str, Any]:
                 "harder_name": content.exercises[s.dose.harder].name if s.dose.harder else None,
                 "easier": s.dose.easier,
                 "good_sessions": s.good_sessions,
+                "gait_check": None
+                if s.gait_focus is None
+                else {
+                    "id": s.gait_focus.check_id,
+                    "checked": s.gait_focus.checked,
+                    "reason": s.gait_focus.reason,
+                },
             }
             for s in week.slots
         ],
