@@ -125,7 +125,7 @@ def check_row(info: GaitCheckInfo) -> CheckRow:
 def _number(value: float) -> str:
     return (
         f"{value:.0f}"
-        if abs(value) >= 100
+        if abs(value) >= 1000
         else f"{value:.1f}"
         if abs(value) >= 1
         else f"{value:.2f}"
