@@ -14,7 +14,7 @@ import pytest
 
 from piri.content.loader import library
 from piri.domain.gait_evidence import HIP_ABDUCTOR_EXERCISE_IDS
-from piri.domain.gait_program import gait_focus
+from piri.domain.gait_program import cadence_cue, gait_focus
 from piri.domain.program import Phase, RunnerProfile, open_ladders
 from piri.services import diary as diary_service
 from piri.services.diary import LOCAL_PERSON
@@ -136,3 +136,37 @@ def test_the_plan_page_and_api_name_the_check(person: int) -> None:
         strength = web.get("/api/v1/plan").json()["strength"]
         marked = [s for s in strength if s["gait_check"] is not None]
         assert [s["exercise"] for s in marked] == ["hip-hike"]
+
+
+def side_report(tempo: tuple[int, int] | None, film_again: bool = False) -> dict[str, Any]:
+    advice = [{"text": "Try a cadence of 166 to 174 steps a minute.", "sources": []}]
+    if tempo is not None:
+        advice[0]["metronome_bpm"] = list(tempo)
+        advice[0]["sources"] = [{"title": "Heiderscheit 2011", "url": "https://example.org/h"}]
+    return {"view": "side", "film_again": film_again, "advice": advice if tempo else []}
+
+
+def test_the_newest_side_view_check_gives_the_cadence_cue() -> None:
+    cue = cadence_cue([(7, "2026-12-01", side_report((166, 174)))])
+    assert cue is not None and (cue.low, cue.high) == (166, 174) and cue.check_id == 7
+    assert cue.sources == (("Heiderscheit 2011", "https://example.org/h"),)
+    # a newer side check in range takes it back; rear checks and clips to film again do not
+    assert cadence_cue([(8, "b", side_report(None)), (7, "a", side_report((166, 174)))]) is None
+    older = [(9, "c", report()), (8, "b", side_report((1, 2), True)), (7, "a", side_report((5, 6)))]
+    found = cadence_cue(older)
+    assert found is not None and found.check_id == 7
+
+
+def test_the_run_plan_page_and_api_give_the_cadence_cue(person: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from piri.web.app import create_app
+    from piri.web.config import WebConfig
+
+    put(person, Phase.SETTLE, side_report((166, 174)), today=dt.date.today())
+    with TestClient(create_app(WebConfig(gait_worker="off")), base_url="http://127.0.0.1") as web:
+        page = web.get("/plan/run").text
+        assert "Cadence cue" in page and "aim for 166 to 174 steps a minute" in page
+        assert "Heiderscheit 2011" in page
+        cue = web.get("/api/v1/return-to-run").json()["cadence_cue"]
+        assert cue["steps_per_min"] == [166, 174] and cue["checked"] == "2026-12-01"

@@ -39,3 +39,32 @@ def gait_focus(checks: Iterable[tuple[int, str, Mapping[str, Any]]]) -> GaitFocu
                 return GaitFocus(check_id, checked, advised, f"{first}.")
         return None  # the newest rear-view check found nothing to add
     return None
+
+
+@dataclass(frozen=True)
+class CadenceCue:
+    """A cadence to aim for on the runs of the plan, from the newest side-view check."""
+
+    check_id: int
+    checked: str
+    low: int  # steps (and metronome beats) a minute
+    high: int
+    text: str  # the advice, in full
+    sources: tuple[tuple[str, str], ...]  # (title, url)
+
+
+def cadence_cue(checks: Iterable[tuple[int, str, Mapping[str, Any]]]) -> CadenceCue | None:
+    """From (id, when, report) of finished checks, newest first: the metronome tempo the newest
+    usable side-view check advised, if it advised one (a cadence in the typical range gets
+    none, and a newer check in range takes an older cue back)."""
+    for check_id, checked, report in checks:
+        if report.get("film_again") or report.get("view") != "side":
+            continue
+        for advice in report.get("advice", []):
+            tempo = advice.get("metronome_bpm")
+            if tempo:
+                sources = tuple((s["title"], s["url"]) for s in advice.get("sources", []))
+                low, high = int(tempo[0]), int(tempo[1])
+                return CadenceCue(check_id, checked, low, high, str(advice["text"]), sources)
+        return None
+    return None

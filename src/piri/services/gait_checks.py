@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from piri.domain.care import Share
+from piri.domain.gait_program import CadenceCue, cadence_cue
 from piri.services.care import open_record
 from piri.services.diary import LOCAL_PERSON, store
 from piri.services.gait import (
@@ -464,6 +465,25 @@ def delete_gait_check(check_id: int, person: str = LOCAL_PERSON) -> None:
         name = row.video_file
     if name:
         (video_folder() / name).unlink(missing_ok=True)
+
+
+def cadence_cue_for(person: str = LOCAL_PERSON) -> CadenceCue | None:
+    """The cadence the newest side-view check advises for the runs of the plan, if any."""
+    with transaction(store()) as session:
+        owner = diary_store.person_id(session, person)
+        return cadence_cue(gait_store.finished_reports(session, owner))
+
+
+def cadence_cue_json(cue: CadenceCue | None) -> dict[str, Any] | None:
+    if cue is None:
+        return None
+    return {
+        "check_id": cue.check_id,
+        "checked": cue.checked,
+        "steps_per_min": [cue.low, cue.high],
+        "text": cue.text,
+        "sources": [{"title": title, "url": url} for title, url in cue.sources],
+    }
 
 
 # --- A clinician's view -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from piri.services.gait_checks import cadence_cue_for, cadence_cue_json
 from piri.services.return_to_run import (
     NothingWaitingError,
     NotReadyError,
@@ -65,8 +66,12 @@ def get_plan(person: str = Depends(api_person)) -> Any:
     """Where the walk-run plan stands: the start criteria (met or not, with what Piri sees),
     the step to do with its instructions, the next run days, an imported run waiting for its
     pain scores, every run with its verdict and reason, the build after the plan with its
-    weekly minutes and long-run flags, the rules and the sources."""
-    return view_as_json(run_plan(person))
+    weekly minutes and long-run flags, the rules and the sources; and the cadence to aim for
+    when the newest side-view gait check advised one (``cadence_cue``, else null)."""
+    return {
+        **view_as_json(run_plan(person)),
+        "cadence_cue": cadence_cue_json(cadence_cue_for(person)),
+    }
 
 
 @router.post(

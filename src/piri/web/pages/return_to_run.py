@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from piri.services.gait_checks import cadence_cue_for, cadence_cue_json
 from piri.services.return_to_run import (
     NothingWaitingError,
     NotReadyError,
@@ -45,6 +46,7 @@ def _context(person: str, **extra: Any) -> dict[str, Any]:
     return {
         **reminder_context(person),
         "plan": document,
+        "cadence_cue": cadence_cue_json(cadence_cue_for(person)),
         "last": last,
         "date": dt.date.fromisoformat,
         "errors": {},
