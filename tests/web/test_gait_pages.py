@@ -243,3 +243,26 @@ def test_a_clip_with_nobody_in_it_is_analysed_in_the_background_and_says_film_ag
         assert any("person" in r["message"].lower() for r in report["reasons"]), report["reasons"]
         page = client.get(url.replace("/api/v1/gait/checks", "/gait")).text
         assert "Please film again" in page and "How to film:" in page
+
+
+def test_a_clip_over_the_size_limit_and_too_many_uploads_are_refused_before_reading(
+    home: Path,
+) -> None:
+    config = WebConfig(gait_worker="off", max_upload_bytes=4096, uploads_per_window=1)
+    with TestClient(create_app(config), base_url="http://127.0.0.1:8000") as client:
+        client.get("/static/css/piri.css")
+        headers = {"X-CSRF-Token": csrf(client)}
+        big = client.post(
+            "/api/v1/gait/checks", headers=headers, files={"video": ("big.mp4", b"x" * 9000)}
+        )
+        assert big.status_code == 413
+        assert big.json()["field"] == "video"
+        assert big.json()["message"].startswith("video: the clip (")
+        assert "Film 20 to 30 s" in big.json()["message"]
+        page = client.post(
+            "/gait",
+            data={"csrf_token": csrf(client)},
+            files={"video": ("big.mp4", b"x" * 9000)},
+        )
+        assert page.status_code == 429  # the second upload in the window of one
+        assert "Retry-After" in page.headers and "Before you film" in page.text

@@ -43,10 +43,15 @@ from piri.services.gait_worker import GaitWorker, WorkerMode
 from piri.web import limits
 from piri.web.api.clinic_plan import CLINICIANS, NO_ACCOUNTS
 from piri.web.api.ids import row_id
-from piri.web.api.runs import COPY_CHUNK, display_name, too_large_message, upload_limit
+from piri.web.api.runs import (
+    COPY_CHUNK,
+    display_name,
+    refused_json,
+    too_large_message,
+    upload_limit,
+)
 from piri.web.errors import error
 from piri.web.identity import api_person, config_of
-from piri.web.limits import Refusal
 
 router = APIRouter(tags=["gait"])
 
@@ -233,13 +238,6 @@ def list_checks(person: str = Depends(api_person)) -> dict[str, Any]:
     return {"checks": [summary_json(info, f"/api/v1/gait/checks/{info.id}") for info in found]}
 
 
-async def _refused_json(_request: Request, refusal: Refusal) -> Response:
-    retry = {"retry_after_seconds": refusal.retry_after} if refusal.retry_after else {}
-    response = error(refusal.status, refusal.code, refusal.message, field=VIDEO_FIELD, **retry)
-    response.headers.update(refusal.headers())
-    return response
-
-
 async def upload_check(request: Request, person: str = Depends(api_person)) -> Response:
     """Upload a clip (multipart: ``video``, and ``view``, ``fps``, ``keep_video``): 202 with
     the check, queued for the analysis."""
@@ -258,7 +256,7 @@ router.add_api_route(
     "/gait/checks",
     upload_check,
     methods=["POST"],
-    route_class_override=gait_upload_route(_refused_json),
+    route_class_override=gait_upload_route(refused_json(VIDEO_FIELD)),
     response_model=None,
     status_code=202,
     responses={

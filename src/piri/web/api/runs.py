@@ -302,11 +302,16 @@ NO_RUN: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _refused_json(_request: Request, refusal: Refusal) -> Response:
-    retry = {"retry_after_seconds": refusal.retry_after} if refusal.retry_after else {}
-    response = error(refusal.status, refusal.code, refusal.message, field=UPLOAD_FIELD, **retry)
-    response.headers.update(refusal.headers())
-    return response
+def refused_json(field: str) -> RefusalAnswer:
+    """The JSON answer of an upload refused before it was read, naming its form ``field``."""
+
+    async def answer(_request: Request, refusal: Refusal) -> Response:
+        retry = {"retry_after_seconds": refusal.retry_after} if refusal.retry_after else {}
+        response = error(refusal.status, refusal.code, refusal.message, field=field, **retry)
+        response.headers.update(refusal.headers())
+        return response
+
+    return answer
 
 
 @router.get("/runs", response_model=None)
@@ -411,7 +416,7 @@ router.add_api_route(
     "/runs/import",
     import_runs,
     methods=["POST"],
-    route_class_override=upload_route(_refused_json),
+    route_class_override=upload_route(refused_json(UPLOAD_FIELD)),
     response_model=None,
     responses={
         413: {"description": "`upload_too_large`: the upload is over the size limit."},
