@@ -6,11 +6,7 @@
 // still work: the form is a plain POST and the check page reloads itself (noscript refresh).
 "use strict";
 (function () {
-  const size = (bytes) => {
-    if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-    if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-    return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
-  };
+  const size = (bytes) => window.piriUpload.size(bytes);
 
   function showErrors(box, summary) {
     box.replaceChildren(summary);
@@ -49,26 +45,7 @@
         showErrors(errors, refusal(`video: the clip (${size(file.size)}) is larger than this server's limit of ${size(limit)}. Film 20 to 30 s, or export it at a lower resolution.`));
         return;
       }
-      const request = new XMLHttpRequest();
-      request.open("POST", form.action);
-      request.setRequestHeader("X-CSRF-Token", window.piri ? window.piri.csrfToken() : "");
-      request.setRequestHeader("HX-Request", "true");
-      let announced = -1;
-      request.upload.addEventListener("progress", (progress) => {
-        if (!progress.lengthComputable) return;
-        const percent = Math.floor((100 * progress.loaded) / progress.total);
-        bar.value = percent;
-        bar.textContent = `${percent}%`;
-        if (Math.floor(percent / 10) !== announced) {
-          announced = Math.floor(percent / 10);
-          status.textContent = `Uploading: ${percent}% (${size(progress.loaded)} of ${size(progress.total)})`;
-        }
-      });
-      request.upload.addEventListener("load", () => {
-        bar.value = 100;
-        status.textContent = "Uploaded. Piri is opening the clip…";
-      });
-      request.addEventListener("load", () => {
+      const load = (request) => {
         const location = request.getResponseHeader("X-Piri-Location");
         if (request.status === 204 && location) {
           status.textContent = "Uploaded. Opening the analysis…";
@@ -81,12 +58,12 @@
         const summary = page.querySelector("#gait-upload-errors .error-summary");
         showErrors(errors, summary ? document.importNode(summary, true) :
           refusal(`The server answered ${request.status}: the clip was not uploaded. Try again.`));
-      });
-      request.addEventListener("error", () => {
+      };
+      const failed = () => {
         finish();
         box.hidden = true;
         showErrors(errors, refusal("The upload stopped: the connection to the server was lost. Try again."));
-      });
+      };
       function finish() {
         button.disabled = false;
         form.removeAttribute("aria-busy");
@@ -95,9 +72,14 @@
       form.setAttribute("aria-busy", "true");
       errors.replaceChildren();
       box.hidden = false;
-      bar.value = 0;
       status.textContent = `Uploading ${file.name} (${size(file.size)})…`;
-      request.send(new FormData(form));
+      window.piriUpload.send(form, {
+        bar,
+        status,
+        uploaded: "Uploaded. Piri is opening the clip…",
+        load,
+        failed,
+      });
     });
   }
 
@@ -135,7 +117,7 @@
   }
 
   const form = document.querySelector("form[data-gait-upload]");
-  if (form && window.XMLHttpRequest && window.FormData) upload(form);
+  if (form && window.XMLHttpRequest && window.FormData && window.piriUpload) upload(form);
   const section = document.querySelector("#analysis[data-check-url]");
   if (section && window.fetch) follow(section);
 })();

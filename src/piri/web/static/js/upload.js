@@ -5,7 +5,7 @@
 "use strict";
 (function () {
   const form = document.querySelector("form[data-upload]");
-  if (!form || !window.XMLHttpRequest || !window.FormData) return;
+  if (!form || !window.XMLHttpRequest || !window.FormData || !window.piriUpload) return;
   const box = document.getElementById("upload-progress");
   const bar = document.getElementById("upload-bar");
   const status = document.getElementById("upload-status");
@@ -14,11 +14,7 @@
   const input = form.querySelector("input[type=file]");
   const limit = Number(form.dataset.maxBytes || 0);
 
-  const size = (bytes) => {
-    if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-    if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-    return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
-  };
+  const size = window.piriUpload.size;
 
   function showResult(html) {
     result.innerHTML = html;
@@ -57,27 +53,12 @@
         "Upload fewer files at a time, or split a big export into smaller ZIP files.");
       return;
     }
-    const request = new XMLHttpRequest();
-    request.open("POST", form.action);
-    request.setRequestHeader("X-CSRF-Token", window.piri ? window.piri.csrfToken() : "");
-    request.setRequestHeader("HX-Request", "true");
-    let announced = -1;
-    request.upload.addEventListener("progress", (progress) => {
-      if (!progress.lengthComputable) return;
-      const percent = Math.floor((100 * progress.loaded) / progress.total);
-      bar.value = percent;
-      bar.textContent = `${percent}%`;
-      // Say it every 10% only, so that a screen reader is not flooded.
-      if (Math.floor(percent / 10) !== announced) {
-        announced = Math.floor(percent / 10);
-        status.textContent = `Uploading: ${percent}% (${size(progress.loaded)} of ${size(progress.total)})`;
-      }
-    });
-    request.upload.addEventListener("load", () => {
-      bar.value = 100;
-      status.textContent = "Uploaded. Importing your activities…";
-    });
-    request.addEventListener("load", () => {
+    const failed = () => {
+      finish();
+      status.textContent = "The upload stopped: check the connection and try again.";
+      refuse("The upload stopped before it finished: check the connection and try again.");
+    };
+    const load = (request) => {
       finish();
       bar.value = 100;
       bar.textContent = "100%";
@@ -91,23 +72,20 @@
       } else {
         refuse(`The server answered with status ${request.status}. Reload the page and try again.`);
       }
-    });
-    const failed = () => {
-      finish();
-      status.textContent = "The upload stopped: check the connection and try again.";
-      refuse("The upload stopped before it finished: check the connection and try again.");
     };
-    request.addEventListener("error", failed);
-    request.addEventListener("abort", failed);
     box.hidden = false;
-    bar.value = 0;
-    bar.textContent = "0%";
     status.textContent = files.length
       ? `Uploading ${files.length} file${files.length === 1 ? "" : "s"} (${size(total)})…`
       : "Sending…";
     button.disabled = true;
     form.setAttribute("aria-busy", "true");
     result.replaceChildren();
-    request.send(new FormData(form));
+    window.piriUpload.send(form, {
+      bar,
+      status,
+      uploaded: "Uploaded. Importing your activities…",
+      load,
+      failed,
+    });
   });
 })();
