@@ -29,7 +29,10 @@ from piri.web.app import create_app
 from piri.web.config import WebConfig
 from tests.gait_synthetic import Runner, series
 from tests.test_cli_gait import write_clip
+from tests.web.accounts_fixtures import cheap_hashing, multi_user_app
 from tests.web.conftest import csrf
+
+__all__ = ["cheap_hashing", "multi_user_app"]  # fixtures used by name
 
 HAS_AV = importlib.util.find_spec("av") is not None
 HAS_MEDIAPIPE = importlib.util.find_spec("mediapipe") is not None
@@ -266,3 +269,39 @@ def test_a_clip_over_the_size_limit_and_too_many_uploads_are_refused_before_read
         )
         assert page.status_code == 429  # the second upload in the window of one
         assert "Retry-After" in page.headers and "Before you film" in page.text
+
+
+def test_a_clinician_with_consent_sees_the_runners_checks_and_frames(
+    multi_user_app: Any, tmp_path: Path, synthetic_pose: None
+) -> None:
+    from piri.services import care
+    from tests.web.accounts_fixtures import new_client, sign_up_and_login
+
+    ana, bea = new_client(multi_user_app, "192.0.2.1"), new_client(multi_user_app, "192.0.2.2")
+    ana_person, bea_person = sign_up_and_login(ana, "ana"), sign_up_and_login(bea, "bea")
+    location = upload(ana, clip(tmp_path), "ana run.mp4").headers["location"]
+    gait_checks.analyse_next()
+    check_id = location.rsplit("/", 1)[1]
+    care.set_clinician(bea_person, True)
+    shared = f"/clinic/runners/ana/gait/{check_id}"
+    assert bea.get("/clinic/runners/ana/gait").status_code == 404  # no link yet
+    code = care.invite_clinician(ana_person, ["diary", "runs"]).code
+    assert code is not None
+    link = care.accept_invitation(bea_person, code)
+
+    assert 'href="/clinic/runners/ana/gait"' in bea.get("/clinic/runners/ana").text
+    listed = bea.get("/clinic/runners/ana/gait")
+    assert listed.status_code == 200 and "ana run.mp4" in listed.text
+    assert f'href="{shared}"' in listed.text
+    page = bea.get(shared).text
+    assert "What Piri measured" in page and f'src="{shared}/frames/1"' in page
+    assert "Delete this check" not in page and "/video" not in page  # the runner's own
+    frame = bea.get(f"{shared}/frames/1")
+    assert frame.status_code == 200 and frame.headers["content-type"] == "image/jpeg"
+    assert bea.get(f"/gait/{check_id}").status_code == 404  # not under her own checks
+    assert {e.what for e in care.audit_log(ana_person)} >= {"gait checks", "gait check"}
+
+    care.change_shares(ana_person, link.id, ["diary"])  # runs no longer shared
+    assert 'href="/clinic/runners/ana/gait"' not in bea.get("/clinic/runners/ana").text
+    for path in ("/clinic/runners/ana/gait", shared, f"{shared}/frames/1"):
+        assert bea.get(path).status_code == 404, path
