@@ -54,16 +54,20 @@ def run_starting(start: dt.datetime) -> bytes:
     return w.build()
 
 
-def test_writers_in_threads_and_an_import_in_another_process_all_land(
-    home: Path, tmp_path: Path
-) -> None:
-    folder = tmp_path / "runs"
+def runs_folder(folder: Path, count: int, first: dt.datetime) -> Path:
+    """``folder`` made, holding ``count`` watch runs, one a day from ``first``."""
     folder.mkdir()
-    first = dt.datetime(2025, 1, 1, 7, 0, tzinfo=dt.UTC)
-    for number in range(RUNS):
+    for number in range(count):
         (folder / f"run-{number:04}.fit").write_bytes(
             run_starting(first + dt.timedelta(days=number))
         )
+    return folder
+
+
+def test_writers_in_threads_and_an_import_in_another_process_all_land(
+    home: Path, tmp_path: Path
+) -> None:
+    folder = runs_folder(tmp_path / "runs", RUNS, dt.datetime(2025, 1, 1, 7, 0, tzinfo=dt.UTC))
     diary_service.log_day(DayEntry(TODAY, 1, 1), "writer-0", today=TODAY)  # schema made once
     env = {**os.environ, "PIRI_HOME": str(home)}
     importer = subprocess.Popen(
@@ -118,13 +122,7 @@ WEB_WRITES_EACH = 30
 def test_web_requests_and_an_import_at_once_all_land(tmp_path: Path) -> None:
     """The same through a real server: browsers writing diary days and sessions over HTTP, in
     parallel, while ``piri import`` writes runs from another process."""
-    folder = tmp_path / "runs"
-    folder.mkdir()
-    first = dt.datetime(2024, 1, 1, 7, 0, tzinfo=dt.UTC)
-    for number in range(RUNS):
-        (folder / f"run-{number:04}.fit").write_bytes(
-            run_starting(first + dt.timedelta(days=number))
-        )
+    folder = runs_folder(tmp_path / "runs", RUNS, dt.datetime(2024, 1, 1, 7, 0, tzinfo=dt.UTC))
     home = tmp_path / "home"
     port = free_port()
     server_log = tmp_path / "server.log"

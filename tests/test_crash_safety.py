@@ -24,7 +24,7 @@ import pytest
 
 from tests.live_server import browser_headers, free_port, piri_env, start_server
 from tests.reliability import record
-from tests.test_concurrent_writes import run_starting
+from tests.test_concurrent_writes import runs_folder
 from tests.web.test_api_program import relief_played
 
 SEED = int(os.environ.get("PIRI_CRASH_SEED", "20261202"))
@@ -146,13 +146,7 @@ def test_killing_an_import_leaves_whole_activities_and_running_it_again_finishes
     tmp_path: Path,
 ) -> None:
     runs = 400
-    folder = tmp_path / "runs"
-    folder.mkdir()
-    first = dt.datetime(2024, 1, 1, 7, 0, tzinfo=dt.UTC)
-    for number in range(runs):
-        (folder / f"run-{number:04}.fit").write_bytes(
-            run_starting(first + dt.timedelta(days=number))
-        )
+    folder = runs_folder(tmp_path / "runs", runs, dt.datetime(2024, 1, 1, 7, 0, tzinfo=dt.UTC))
     home = tmp_path / "home"
     chance = random.Random(SEED)
     stored_after_kill = []

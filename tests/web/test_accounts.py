@@ -261,13 +261,20 @@ class Clock:
         return self.now
 
 
+def app_with_ana(attempts_per_minute: int) -> tuple[FastAPI, Clock]:
+    """A multi-user app whose sign-in limit runs on a clock the test moves, with Ana signed
+    up."""
+    app = create_app(WebConfig(multi_user=True, login_attempts_per_minute=attempts_per_minute))
+    clock = Clock()
+    app.state.login_limiter = web_accounts.LoginLimiter(attempts_per_minute, clock=clock)
+    sign_up_and_login(new_client(app), "ana")
+    return app, clock
+
+
 def test_failed_sign_ins_are_limited_per_username_then_allowed_again(
     home: Path, cheap_hashing: None
 ) -> None:
-    app = create_app(WebConfig(multi_user=True, login_attempts_per_minute=3))
-    clock = Clock()
-    app.state.login_limiter = web_accounts.LoginLimiter(3, clock=clock)
-    sign_up_and_login(new_client(app), "ana")
+    app, clock = app_with_ana(attempts_per_minute=3)
     for attempt in range(3):  # from three addresses: the username's own limit
         response = login(new_client(app, f"10.0.0.{attempt}"), username="ana", password="wrong one")
         assert response.status_code == 422
@@ -309,10 +316,7 @@ def api_login(client: TestClient, username: str, password: str) -> httpx.Respons
 def test_failed_api_logins_are_limited_on_their_own_with_retry_after(
     home: Path, cheap_hashing: None
 ) -> None:
-    app = create_app(WebConfig(multi_user=True, login_attempts_per_minute=3))
-    clock = Clock()
-    app.state.login_limiter = web_accounts.LoginLimiter(3, clock=clock)
-    sign_up_and_login(new_client(app), "ana")
+    app, clock = app_with_ana(attempts_per_minute=3)
     for attempt in range(3):  # scripts on three addresses: the username's own limit
         failed = api_login(new_client(app, f"10.0.1.{attempt}"), "ana", "wrong one")
         assert failed.status_code == 401
