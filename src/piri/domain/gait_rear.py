@@ -65,6 +65,9 @@ class RearLeg:
     stances: int
     pelvic_drop_deg: Measure  # the opposite hip's peak drop below level during this stance
     knee_valgus_deg: Measure  # knee inward of the hip-ankle line, thigh-to-shank angle
+    # Each stance's peak drop: (seconds from the analysed stretch's first frame, degrees), the
+    # values the median is taken over (for the key frames and the chart over time).
+    peaks: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,8 @@ def _leg(
     filled = fill_gaps(tilt) or [0.0] * len(tilt)
     sign = 1.0 if side is Side.LEFT else -1.0  # standing on the left, the right hip drops
     smooth = [sign * t for t in moving_average(filled, window)]
-    drops = [max(smooth[i] for i in segment) for segment in segments]
+    peak_at = [max(segment, key=lambda i: smooth[i]) for segment in segments]
+    drops = [smooth[i] for i in peak_at]
     pixel = math.degrees(math.atan2(1.0, hip_width))
     drop = median_measure(drops, reading_error=pixel + abs(level))
     valgus = _valgus(tracks, side, odd_window(VALGUS_SMOOTHING_STEPS * step_samples))
@@ -230,7 +234,8 @@ def _leg(
         if h and k
     )
     knee = median_measure(peaks, reading_error=2 * math.degrees(math.atan2(1.0, thigh_px)))
-    return RearLeg(side, len(segments), drop, knee)
+    drop_peaks = tuple((i / tracks.fps, smooth[i]) for i in peak_at)
+    return RearLeg(side, len(segments), drop, knee, drop_peaks)
 
 
 def _valgus(tracks: Tracks, side: Side, window: int) -> list[float]:

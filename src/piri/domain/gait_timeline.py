@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from piri.domain.gait_measure import Side
@@ -37,7 +37,7 @@ class Timeline:
     points: tuple[TimePoint, ...]
 
 
-def step_cadence(strikes: dict[Side, Sequence[float]]) -> Timeline:
+def step_cadence(strikes: Mapping[Side, Sequence[float]]) -> Timeline:
     """Steps per minute over each pair of steps in a row (one stride: a left and a right
     step), placed at the stride's middle. A single step is timed to a whole frame only (at
     30 fps, 10 or 11 frames: 180 or 164 steps/min), a stride halves that error.
@@ -64,7 +64,7 @@ def step_cadence(strikes: dict[Side, Sequence[float]]) -> Timeline:
     return Timeline("cadence", "Cadence, stride by stride", "steps/min", tuple(points))
 
 
-def pelvic_drop_by_stance(peaks: dict[Side, Sequence[tuple[float, float]]]) -> Timeline:
+def pelvic_drop_by_stance(peaks: Mapping[Side, Sequence[tuple[float, float]]]) -> Timeline:
     """Each stance's peak pelvic drop (degrees, the opposite hip below level) at its moment,
     ``peaks`` holding (time, degrees) per stance leg."""
     points = sorted(

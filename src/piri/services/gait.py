@@ -206,12 +206,17 @@ def _analyse(
 def timelines_of(analysis: SideAnalysis | RearAnalysis) -> tuple[Timeline, ...]:
     """The values the report's medians came from, over the clip's time."""
     from piri.domain.gait_side import SideAnalysis, strike_times
-    from piri.domain.gait_timeline import step_cadence
+    from piri.domain.gait_timeline import pelvic_drop_by_stance, step_cadence
 
+    offset = analysis.analysed_s[0] if analysis.analysed_s else 0.0
     if isinstance(analysis, SideAnalysis):
-        cadence = step_cadence({side: strike_times(analysis, side) for side in Side})
-        return (cadence,) if cadence.points else ()
-    return ()
+        strikes = {side: [offset + t for t in strike_times(analysis, side)] for side in Side}
+        found = step_cadence(strikes)
+    else:
+        found = pelvic_drop_by_stance(
+            {leg.side: [(offset + t, degrees) for t, degrees in leg.peaks] for leg in analysis.legs}
+        )
+    return (found,) if found.points else ()
 
 
 def _wrong_view(analysis: SideAnalysis | RearAnalysis) -> bool:
@@ -366,14 +371,17 @@ def write_key_frames(
 def key_frame_plan(
     series: PoseSeries, analysis: SideAnalysis | RearAnalysis
 ) -> tuple[list[_Wanted], list[str]]:
-    """Which frames to write, and which key frames the analysis cannot give."""
+    """Which frames to write, and which key frames the analysis cannot give: each foot strike
+    (side view) or each stance's peak pelvic drop (rear view), or else one frame to check the
+    tracked pose."""
     from piri.domain.gait_side import SideAnalysis, strike_times
 
     wanted: list[_Wanted] = []
     missing: list[str] = []
     if not series.frames:
         return [], ["The clip has no frames to annotate."]
-    start = series.frames[0].time_s
+    # The analysis' times count from the first frame of the stretch it kept.
+    start = analysis.analysed_s[0] if analysis.analysed_s else series.frames[0].time_s
     times = [f.time_s for f in series.frames]
     if isinstance(analysis, SideAnalysis):
         for side in Side:
@@ -394,11 +402,24 @@ def key_frame_plan(
                 "written; the frame written shows the pose Piri tracked."
             )
     else:
-        # RearAnalysis gives each leg's median drop but not the moments of its peaks.
-        missing.append(
-            "The rear-view analysis does not give the moments of peak pelvic drop, so no "
-            "peak-drop frames were written; the frame written shows the pose Piri tracked."
-        )
+        for leg in analysis.legs:
+            for number, (moment, degrees) in enumerate(leg.peaks, start=1):
+                index = _nearest(times, start + moment)
+                wanted.append(
+                    _Wanted(
+                        index,
+                        f"peak-drop-{leg.side.value}-{number:02d}.png",
+                        "peak_pelvic_drop",
+                        leg.side,
+                        f"Peak pelvic drop, {leg.side.value} leg in stance, "
+                        f"{times[index]:.2f} s: {degrees:.1f}°",
+                    )
+                )
+        if not wanted:
+            missing.append(
+                "No stances were found in this clip, so no peak-drop frames were written; "
+                "the frame written shows the pose Piri tracked."
+            )
     if not wanted:
         index = _middle_with_person(series)
         wanted.append(
