@@ -39,6 +39,9 @@ class Runner:
     drop_share: float = 0.0  # share of frames with no person
     swap_share: float = 0.0  # share of frames whose left/right leg labels are swapped
     swap_all: bool = False
+    # rear view: filmed from the front instead, the runner coming towards the camera: the
+    # person's left is on the image's right, for every paired point (what the pose model gives)
+    towards_camera: bool = False
     seed: int = 1
 
     def but(self, **changes: object) -> Runner:
@@ -72,6 +75,8 @@ def series(runner: Runner) -> PoseSeries:
             points = {k: _rotate(p, runner.camera_roll_deg) for k, p in points.items()}
         if swapped[i]:
             points = _swap(points)
+        if runner.towards_camera:
+            points = _mirror_labels(points)
         frames.append(
             PoseFrame(
                 t,
@@ -102,6 +107,18 @@ def _swapped_frames(runner: Runner, count: int, rng: random.Random) -> list[bool
         else:
             i += 1
     return swapped
+
+
+def _mirror_labels(points: dict[str, XY]) -> dict[str, XY]:
+    """Every left_ point named right_ and the other way round."""
+    out = {}
+    for name, point in points.items():
+        if name.startswith("left_"):
+            name = "right_" + name[len("left_") :]
+        elif name.startswith("right_"):
+            name = "left_" + name[len("right_") :]
+        out[name] = point
+    return out
 
 
 def _swap(points: dict[str, XY]) -> dict[str, XY]:

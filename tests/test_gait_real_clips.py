@@ -138,3 +138,16 @@ def test_the_balancing_clips_are_refused_as_too_short(
         assert IssueCode.TOO_SHORT in _codes(analysis.issues)
     assert stretch_cadence(poses[name]).cadence.steps_per_min is None
     assert rear_report(analyse_rear(poses[name])).film_again
+
+
+def test_the_pose_model_tells_the_balancing_man_from_behind_from_him_from_the_front(
+    poses: dict[str, PoseSeries],
+) -> None:
+    """The evidence behind FRONT_SHARE: seen from behind, the model names his left hip and
+    shoulder on the image's left; from the front, mostly on its right."""
+    from piri.domain.gait_rear import FRONT_SHARE, UNSURE_FACING_SHARE, facing_camera_share
+    from piri.domain.gait_tracks import build_tracks
+
+    front, behind = (facing_camera_share(build_tracks(poses[name])) for name in BALANCING)
+    assert front >= FRONT_SHARE, front
+    assert behind < UNSURE_FACING_SHARE, behind

@@ -124,3 +124,24 @@ def test_a_side_clip_is_refused_by_the_rear_analysis() -> None:
     analysis = rear(Runner(view="side"))
     assert IssueCode.WRONG_VIEW in codes(analysis)
     assert analysis.legs == ()
+
+
+def test_a_clip_filmed_from_the_front_is_refused_saying_so() -> None:
+    analysis = rear(REAR.but(towards_camera=True))
+    assert analysis.film_again and IssueCode.FRONT_VIEW in codes(analysis)
+    message = next(i.message for i in analysis.issues if i.code is IssueCode.FRONT_VIEW)
+    assert "filmed from the front" in message and "100% of the frames" in message
+    assert "Film from behind" in message
+    # the pose model mixing up only the legs (not the whole body) is not a front view
+    assert not rear(REAR.but(swap_all=True)).film_again
+
+
+def test_a_large_minority_of_frames_facing_the_camera_is_a_warning() -> None:
+    from piri.domain.gait_rear import FRONT_SHARE, UNSURE_FACING_SHARE, facing_issues
+
+    assert facing_issues(0.0) == [] and facing_issues(UNSURE_FACING_SHARE - 0.01) == []
+    [warning] = facing_issues(0.45)
+    assert warning.code is IssueCode.FACING_UNSURE and not warning.blocking
+    assert "45% of the frames" in warning.message
+    [refusal] = facing_issues(FRONT_SHARE)
+    assert refusal.code is IssueCode.FRONT_VIEW and refusal.blocking

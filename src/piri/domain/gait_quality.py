@@ -64,6 +64,8 @@ class IssueCode(StrEnum):
     HIPS_TOO_NARROW = "hips_too_narrow"
     CAMERA_NOT_LEVEL = "camera_not_level"
     SEVERAL_PEOPLE = "several_people"
+    FRONT_VIEW = "front_view"
+    FACING_UNSURE = "facing_unsure"
 
 
 @dataclass(frozen=True)
