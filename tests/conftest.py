@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.run_clock import start_run_clock
+
 PiriRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    start_run_clock()
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from tests.run_clock import SHIFT_VARIABLE, browser_clock_script
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("PIRI_ARTIFACTS", ROOT / "artifacts")) / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -185,6 +187,7 @@ def visit(
 
 def _visit(browser: Any, server: Server, viewport: str, name: str) -> Iterator[Visit]:
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB")
+    context.add_init_script(browser_clock_script(float(os.environ.get(SHIFT_VARIABLE) or 0)))
     page = context.new_page()
     page.set_default_timeout(10_000)
     journey = name.split("[")[0].removeprefix("test_")
