@@ -20,6 +20,7 @@ from piri.activities.pose import (
     PoseModel,
     PoseRun,
     estimate_pose,
+    part_starts,
     prefetched,
     to_points,
     track_jumps,
@@ -375,3 +376,119 @@ def test_the_treadmill_clip_at_half_its_frame_rate_still_has_a_pose(
     assert run.series.fps == 15 and len(run.series.frames) == 180
     assert run.series.frames[1].time_s == pytest.approx(2 / 30)
     assert run.share_with_person >= 0.98 and run.jumps == ()
+
+
+# --- Several pose models on parts of one clip -------------------------------------------------
+
+
+@needs_av
+def test_a_part_of_the_clip_keeps_the_whole_clips_indexes_and_times(tmp_path: Path) -> None:
+    clip = write_video(tmp_path / "clip.mp4", frames=40)
+    with open_video(clip) as video:
+        whole = [(f.index, f.time_s) for f in video.frames()]
+    with open_video(clip) as video:
+        part = [(f.index, f.time_s) for f in video.frames(start=10, stop=25)]
+    assert part == whole[10:25]
+    with open_video(clip) as video:  # the last part reads on to the end
+        assert [f.index for f in video.frames(every=2, start=31)] == [32, 34, 36, 38]
+
+
+@needs_mediapipe
+def test_two_models_on_two_halves_give_the_one_models_frames_and_times(tmp_path: Path) -> None:
+    from piri.activities.pose import MIN_FRAMES_PER_MODEL
+
+    frames = 2 * MIN_FRAMES_PER_MODEL + 10
+    clip = write_video(tmp_path / "empty.mp4", frames=frames, size=(96, 128), noise=False)
+    seen: list[tuple[int, int | None]] = []
+    both = estimate_pose(clip, models=2, progress=lambda done, total: seen.append((done, total)))
+    one = estimate_pose(clip, models=1)
+    assert both.series == one.series  # nobody in view: the same None in every frame
+    assert [f.time_s for f in both.series.frames] == [f.time_s for f in one.series.frames]
+    assert len(both.series.frames) == frames
+    assert seen[-1] == (frames, frames)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+@needs_mediapipe
+def test_a_short_clip_and_a_given_model_use_one_model(tmp_path: Path) -> None:
+    from piri.activities.pose import MIN_FRAMES_PER_MODEL, _parts
+
+    clip = write_video(tmp_path / "short.mp4", frames=2 * MIN_FRAMES_PER_MODEL - 1)
+    with open_video(clip) as video:
+        assert _parts(video.info, None) == 1
+        assert _parts(video.info, 1) == 1
+
+
+@needs_av
+def test_an_error_in_one_part_stops_the_other_and_is_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from piri.activities import pose as pose_module
+    from piri.activities.pose import MIN_FRAMES_PER_MODEL
+
+    calls: list[str] = []
+    lock = threading.Lock()
+
+    class Failing:
+        """A stand-in model that breaks at the 250th frame read, whichever part reads it."""
+
+        def __enter__(self) -> Failing:
+            return self
+
+        def __exit__(self, *_exc: object) -> None:
+            return None
+
+        def points(self, _image: object) -> None:
+            with lock:
+                calls.append(threading.current_thread().name)
+                if len(calls) == 250:  # both parts have run by then
+                    raise RuntimeError("the model broke")
+
+    monkeypatch.setattr(pose_module, "PoseModel", Failing)
+    clip = write_video(tmp_path / "clip.mp4", frames=4 * MIN_FRAMES_PER_MODEL)
+    with pytest.raises(RuntimeError, match="the model broke"):
+        estimate_pose(clip, models=2)
+    assert len({name for name in calls}) == 2  # both parts ran
+    assert len(calls) < 4 * MIN_FRAMES_PER_MODEL  # and stopped early
+
+
+@pytest.fixture(scope="module")
+def treadmill_by_models() -> dict[int, PoseRun]:
+    from tests.conftest import SHARED_DIR
+
+    clip = SHARED_DIR / "data" / "video" / TREADMILL
+    if not clip.is_file():
+        pytest.skip(f"skipped: {clip} is not here (it is in CI)")
+    return {models: estimate_pose(clip, models=models) for models in (1, 2)}
+
+
+@needs_mediapipe
+def test_the_treadmill_clip_with_two_models_keeps_its_frames_and_cadence(
+    treadmill_by_models: dict[int, PoseRun],
+) -> None:
+    from piri.domain.gait_side import analyse_side
+
+    one, two = treadmill_by_models[1].series, treadmill_by_models[2].series
+    assert [f.time_s for f in one.frames] == [f.time_s for f in two.frames]
+    assert sum(f.points is not None for f in two.frames) >= 0.98 * len(two.frames)
+    cadences = []
+    for found in (one, two):
+        cadence = analyse_side(found).cadence
+        assert cadence is not None and cadence.steps_per_min is not None
+        cadences.append(cadence.steps_per_min)
+    assert cadences[1] == pytest.approx(168.9, rel=0.02)
+    assert cadences[1] == pytest.approx(cadences[0], rel=0.005)
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_parts_cost_the_same_when_a_later_part_decodes_the_frames_before_it(parts: int) -> None:
+    starts = part_starts(360, parts, skipped_cost=0.12)
+    assert starts[0] == 0 and starts == sorted(starts) and len(starts) == parts
+    ends = [*starts[1:], 360]
+    costs = [0.12 * start + (end - start) for start, end in zip(starts, ends, strict=True)]
+    assert max(costs) - min(costs) <= 1.5, costs
+    if parts > 1:
+        assert ends[0] - starts[0] > ends[-1] - starts[-1], "the first part is the longest"
+    assert part_starts(360, parts, skipped_cost=0) == [round(k * 360 / parts) for k in range(parts)]

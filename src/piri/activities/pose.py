@@ -16,27 +16,48 @@ than a runner can, or the body's size changing at once, which is what happens wh
 tracker lets go of one person and picks up another. ``track_jumps`` finds those frames; the
 caller reports them ("several people in view?").
 
-Decoding runs in the same thread as the model by default: it costs about 2 ms of CPU per
-720×1280 frame against the model's 16, and decoding ahead in a second thread (``prefetch``)
-measured no faster on the 2-core machine (6.8 and 8.0 s serial against 7.6 and 8.2 s
-threaded for the treadmill clip's 360 frames, with more CPU: the threads hand the interpreter
-back and forth).
+Two models at once. The model is most of the cost (about 24 ms of CPU per 720×1280 frame on
+the 2-core machine, against 3 ms to decode a frame and 2 ms to turn it into RGB), and
+MediaPipe lets go of Python's lock while it runs, so a clip long enough (``MIN_FRAMES_PER_MODEL``
+frames a model) is cut in two parts, each read from the file by its own decoder and its own
+model in its own thread, and the frames are joined in order. Each model detects the person
+afresh at its part's first frame; on the treadmill clip the frames, their times and the
+cadence are one model's (within 0.5%, ``tests/test_video_pose.py``). A later part must
+decode the frames before its own (a phone clip may have one keyframe in 8 s), so the first
+part is given more frames (``part_starts``). Measured with ``make bench-gait`` (3 December
+2026): 41-46 frames/s for MediaPipe's pose call alone, 63-69 for the whole pipeline with two
+models (150-157%, 2.1-2.3x real time), 79-92% of two models run side by side on frames
+decoded beforehand.
+
+With one model, decoding runs in the same thread as the model by default: decoding ahead in a
+second thread (``prefetch``) measured no faster on the 2-core machine (6.8 and 8.0 s serial
+against 7.6 and 8.2 s threaded for the treadmill clip's 360 frames, with more CPU: the threads
+hand the interpreter back and forth).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from piri.activities.video import INSTALL_HINT, Frame, VideoExtraMissingError, VideoInfo, open_video
+from piri.activities.video import (
+    INSTALL_HINT,
+    Frame,
+    Video,
+    VideoExtraMissingError,
+    VideoInfo,
+    open_video,
+)
 from piri.domain.gait_pose import PoseFrame, PosePoint, PoseSeries
 
 if TYPE_CHECKING:
@@ -45,6 +66,16 @@ if TYPE_CHECKING:
 
 # Called with the frames done so far and the number expected (None: not known).
 Progress = Callable[[int, int | None], None]
+# Pose models run at once on parts of one clip, one per core up to this many (see the module's
+# note), each on at least MIN_FRAMES_PER_MODEL frames: a model's start (about 0.3 s) and its
+# fresh detection are not worth it on less. With several, progress is said this often.
+MAX_MODELS = 2
+MIN_FRAMES_PER_MODEL = 90
+PROGRESS_EVERY_S = 0.2
+# A later part decodes the frames before its own to reach them (a phone clip may have one
+# keyframe in 8 s): each such frame costs about this share of a frame run through the model
+# (3.6 of 30 ms on the treadmill clip), so the earlier parts are given more frames.
+SKIPPED_FRAME_COST = 0.12
 
 # BlazePose's 33 landmarks, in the model's order, lower-cased (mediapipe's PoseLandmark names).
 LANDMARK_NAMES: tuple[str, ...] = (
@@ -215,6 +246,7 @@ def estimate_pose(
     model: PoseModel | None = None,
     prefetch: bool = False,
     progress: Progress | None = None,
+    models: int | None = None,
 ) -> PoseRun:
     """Decode ``path`` and find the pose in every ``every``-th frame.
 
@@ -222,26 +254,113 @@ def estimate_pose(
     30 frames/s). The series' rate is the capture rate divided by ``every``. Raises
     VideoError for a file that is not a usable video and PoseExtraMissingError without
     MediaPipe. ``prefetch`` decodes in a background thread (see the module's note).
-    ``progress`` is called after each frame with the frames done and the number expected
-    (None when the file does not say its length).
+    ``progress`` is called with the frames done and the number expected (None when the file
+    does not say its length): after each frame, or with several models five times a second.
+
+    ``models`` pose models run at once, each on its own part of the clip in its own thread
+    (see the module's note); None is one per core, up to ``MAX_MODELS``, when the clip is
+    long enough and says its length, else one. A given ``model`` is always used alone.
     """
-    own_model = model is None
+    started = time.perf_counter()
+    with open_video(path, fps=fps) as video:
+        info = video.info
+        parts = _parts(info, models) if model is None and not prefetch else 1
+        if parts == 1:
+            series = _serial_series(video, every, model, prefetch, progress)
+    if parts > 1:
+        series = _parallel_series(Path(path), fps, every, info, parts, progress)
+    seconds = time.perf_counter() - started
+    return PoseRun(info, series, track_jumps(series), seconds)
+
+
+def _parts(info: VideoInfo, models: int | None) -> int:
+    total = expected_frames(info)
+    if total is None or total < MIN_FRAMES_PER_MODEL * 2:
+        return 1
+    wanted = models if models is not None else min(MAX_MODELS, os.cpu_count() or 1)
+    return max(1, min(wanted, total // MIN_FRAMES_PER_MODEL))
+
+
+def _serial_series(
+    video: Video,
+    every: int,
+    model: PoseModel | None,
+    prefetch: bool,
+    progress: Progress | None,
+) -> PoseSeries:
+    info = video.info
     pose = model or PoseModel()
     try:
-        started = time.perf_counter()
+        decoded = video.frames(every=every)
         # closing(): the decoding (thread) stops before the file closes, on an error too.
-        with open_video(path, fps=fps) as video:
-            decoded = video.frames(every=every)
-            info = video.info
-            with closing(prefetched(decoded) if prefetch else decoded) as frames:
-                counted = frames if progress is None else _counted(frames, info, every, progress)
-                rate = info.fps / every
-                series = pose_series(counted, rate, info.width, info.height, pose.points)
-        seconds = time.perf_counter() - started
+        with closing(prefetched(decoded) if prefetch else decoded) as frames:
+            counted = frames if progress is None else _counted(frames, info, every, progress)
+            rate = info.fps / every
+            return pose_series(counted, rate, info.width, info.height, pose.points)
     finally:
-        if own_model:
+        if model is None:
             pose.close()
-    return PoseRun(info, series, track_jumps(series), seconds)
+
+
+def _parallel_series(
+    path: Path,
+    fps: float | None,
+    every: int,
+    info: VideoInfo,
+    parts: int,
+    progress: Progress | None,
+) -> PoseSeries:
+    """The clip cut into ``parts`` runs of frames, each read by its own pose model in its own
+    thread (each model detects the person afresh at its first frame, then tracks), joined in
+    order. The last part reads to the file's end, whatever its length said."""
+    total = expected_frames(info)
+    assert total is not None
+    bounds: list[int | None] = [*part_starts(total, parts), None]
+    done = [0] * parts
+    cancel = threading.Event()
+
+    def part(k: int) -> list[PoseFrame]:
+        found: list[PoseFrame] = []
+        with open_video(path, fps=fps) as video, PoseModel() as pose:
+            start, stop = bounds[k], bounds[k + 1]
+            assert start is not None
+            for frame in video.frames(every=every, start=start, stop=stop):
+                if cancel.is_set():
+                    break
+                found.append(PoseFrame(frame.time_s, pose.points(frame.image)))
+                done[k] += 1
+        return found
+
+    expected = expected_frames(info, every)
+    with ThreadPoolExecutor(parts, thread_name_prefix="piri-pose") as pool:
+        futures = [pool.submit(part, k) for k in range(parts)]
+        try:
+            while not all(future.done() for future in futures):
+                wait(futures, timeout=PROGRESS_EVERY_S, return_when=FIRST_EXCEPTION)
+                if any(f.done() and f.exception() is not None for f in futures):
+                    break
+                if progress is not None:
+                    progress(sum(done), expected)
+            frames = [frame for future in futures for frame in future.result()]
+        except BaseException:
+            cancel.set()  # the other parts stop at their next frame
+            raise
+    if progress is not None:
+        progress(len(frames), expected)
+    return PoseSeries(tuple(frames), info.fps / every, info.width, info.height)
+
+
+def part_starts(total: int, parts: int, skipped_cost: float = SKIPPED_FRAME_COST) -> list[int]:
+    """The first frame of each of ``parts`` parts of ``total`` frames, cut so that each part
+    costs the same when a part also decodes, at ``skipped_cost``, every frame before it:
+    part k ends where ``cost + (1 - skipped_cost) * its start`` frames have gone."""
+    # Ends c(k+1) = C + (1 - s) c(k) from c(0) = 0, with C chosen so that the last is total.
+    keep = 1 - skipped_cost
+    cost = total / sum(keep**k for k in range(parts))
+    starts = [0.0]
+    for _ in range(parts - 1):
+        starts.append(cost + keep * starts[-1])
+    return [round(start) for start in starts]
 
 
 def expected_frames(info: VideoInfo, every: int = 1) -> int | None:

@@ -228,9 +228,16 @@ class Video:
             return None
         return seconds * self._time_scale
 
-    def frames(self, every: int = 1) -> Generator[Frame, None, None]:
+    def frames(
+        self, every: int = 1, start: int = 0, stop: int | None = None
+    ) -> Generator[Frame, None, None]:
         """Every ``every``-th frame, upright RGB, with its capture time. Raises VideoError if
-        the file turns out unreadable or, once read, shorter than the minimum."""
+        the file turns out unreadable or, once read, shorter than the minimum.
+
+        ``start`` and ``stop`` keep only the frames from index ``start`` up to, not including,
+        ``stop`` (a part of the clip, for a second pose model): the frames before are decoded
+        (their timestamps count) but not turned into RGB; the length check is left to a read
+        that reaches the end."""
         if every < 1:
             raise ValueError("every must be 1 or more")
         stream = self._stream
@@ -246,9 +253,11 @@ class Video:
                     time_s = float((frame.pts - first_pts) * time_base) * self._time_scale
                 else:
                     time_s = index / self.info.fps
+                if stop is not None and index >= stop:
+                    return
                 count += 1
                 last_time = time_s
-                if index % every:
+                if index % every or index < start:
                     continue
                 yield Frame(index=index, time_s=time_s, image=self._rgb(frame))
         except VideoError:
