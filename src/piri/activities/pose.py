@@ -44,12 +44,13 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from piri.activities.native_log import quiet_native_start
 from piri.activities.video import (
     INSTALL_HINT,
     Frame,
@@ -179,19 +180,35 @@ class PoseModel:
         min_tracking_confidence: float = MIN_TRACKING_CONFIDENCE,
     ) -> None:
         mp_pose = _load_mediapipe_pose()
-        self._pose = mp_pose.Pose(
-            static_image_mode=False,
-            model_complexity=1,
-            smooth_landmarks=True,
-            enable_segmentation=False,
-            min_detection_confidence=min_detection_confidence,
-            min_tracking_confidence=min_tracking_confidence,
-        )
+        # From here to the first frame read (which starts the model's interpreters, some of
+        # it in MediaPipe's own threads), MediaPipe's start-up lines are kept off stderr.
+        self._starting: ExitStack | None = ExitStack()
+        self._starting.enter_context(quiet_native_start())
+        try:
+            self._pose = mp_pose.Pose(
+                static_image_mode=False,
+                model_complexity=1,
+                smooth_landmarks=True,
+                enable_segmentation=False,
+                min_detection_confidence=min_detection_confidence,
+                min_tracking_confidence=min_tracking_confidence,
+            )
+        except BaseException:
+            self._started()
+            raise
+
+    def _started(self) -> None:
+        if self._starting is not None:
+            self._starting.close()
+            self._starting = None
 
     def landmarks(self, image: NDArray[np.uint8]) -> Any:
         """MediaPipe's own result for one RGB frame: ``pose_landmarks`` or None."""
         image.flags.writeable = False  # MediaPipe then reads the array without a copy
-        return self._pose.process(image).pose_landmarks
+        try:
+            return self._pose.process(image).pose_landmarks
+        finally:
+            self._started()
 
     def points(self, image: NDArray[np.uint8]) -> dict[str, PosePoint] | None:
         """The 33 landmarks in pixels of ``image``, or None when no person is found."""
@@ -199,7 +216,10 @@ class PoseModel:
         return to_points(self.landmarks(image), width, height)
 
     def close(self) -> None:
-        self._pose.close()
+        try:
+            self._pose.close()
+        finally:
+            self._started()
 
     def __enter__(self) -> PoseModel:
         return self
