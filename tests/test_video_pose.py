@@ -23,9 +23,9 @@ from piri.activities.pose import (
     part_starts,
     prefetched,
     to_points,
-    track_jumps,
 )
 from piri.activities.video import VideoError, open_video, quarter_turns
+from piri.domain.gait_jumps import track_jumps
 from piri.domain.gait_pose import PoseFrame, PosePoint, PoseSeries
 
 HAS_AV = importlib.util.find_spec("av") is not None and importlib.util.find_spec("numpy")

@@ -13,8 +13,8 @@ One person. MediaPipe Pose tracks a single person: it detects one, then follows 
 to frame and only detects again when it loses it. It cannot say that a second person is in
 view. What can be seen is the tracked person *jumping*: the hips moving further in one frame
 than a runner can, or the body's size changing at once, which is what happens when the
-tracker lets go of one person and picks up another. ``track_jumps`` finds those frames; the
-caller reports them ("several people in view?").
+tracker lets go of one person and picks up another. ``piri.domain.gait_jumps.track_jumps``
+finds those frames; the caller reports them ("several people in view?").
 
 Two models at once. The model is most of the cost (about 24 ms of CPU per 720×1280 frame on
 the 2-core machine, against 3 ms to decode a frame and 2 ms to turn it into RGB), and
@@ -59,6 +59,7 @@ from piri.activities.video import (
     VideoInfo,
     open_video,
 )
+from piri.domain.gait_jumps import TrackJump, track_jumps
 from piri.domain.gait_pose import PoseFrame, PosePoint, PoseSeries
 
 if TYPE_CHECKING:
@@ -119,26 +120,10 @@ MIN_DETECTION_CONFIDENCE = 0.5
 MIN_TRACKING_CONFIDENCE = 0.5
 # Frames decoded ahead of the model (each 720×1280 RGB frame is 2.8 MB).
 PREFETCH_FRAMES = 8
-# A jump of the tracked person: the hip mid-point moving more than this many torso lengths
-# between two frames 1/30 s apart (scaled by the real gap), or the torso's length changing by
-# more than this factor at once. A sprinter's hips move about 0.3 torso lengths in 1/30 s
-# (10 m/s, torso 0.5 m, seen from the side at full frame), so 1.0 leaves a wide margin
-# (derived).
-JUMP_TORSO_LENGTHS_PER_30TH_S = 1.0
-JUMP_SIZE_FACTOR = 1.6
 
 
 class PoseExtraMissingError(VideoExtraMissingError):
     """MediaPipe (the ``video`` extra) is not installed or not importable here."""
-
-
-@dataclass(frozen=True)
-class TrackJump:
-    """A frame where the tracked person moved or changed size more than a person can."""
-
-    time_s: float
-    torso_lengths: float  # how far the hips moved, in torso lengths
-    size_factor: float  # torso length now / before (or before / now, whichever is larger)
 
 
 @dataclass(frozen=True)
@@ -401,45 +386,6 @@ def _counted(
     for done, frame in enumerate(frames, start=1):
         yield frame
         progress(done, expected)
-
-
-def track_jumps(series: PoseSeries) -> tuple[TrackJump, ...]:
-    """Frames where the tracked person jumps in place or in size: perhaps another person."""
-    jumps = []
-    before: tuple[float, float, float, float] | None = None  # time, hip x, hip y, torso
-    for frame in series.frames:
-        body = _hips_and_torso(frame.points)
-        if body is None:
-            continue
-        x, y, torso = body
-        if before is not None:
-            gap_s = max(frame.time_s - before[0], 1 / series.fps)
-            scale = max(torso, before[3])
-            moved = math.hypot(x - before[1], y - before[2]) / scale
-            size = max(torso, before[3]) / max(min(torso, before[3]), 1e-9)
-            allowed = JUMP_TORSO_LENGTHS_PER_30TH_S * max(1.0, gap_s * 30)
-            if moved > allowed or size > JUMP_SIZE_FACTOR:
-                jumps.append(TrackJump(frame.time_s, moved, size))
-        before = (frame.time_s, x, y, torso)
-    return tuple(jumps)
-
-
-def _hips_and_torso(points: Mapping[str, PosePoint] | None) -> tuple[float, float, float] | None:
-    if points is None:
-        return None
-    try:
-        hips = (points["left_hip"], points["right_hip"])
-        shoulders = (points["left_shoulder"], points["right_shoulder"])
-    except KeyError:
-        return None
-    hip_x = (hips[0].x + hips[1].x) / 2
-    hip_y = (hips[0].y + hips[1].y) / 2
-    shoulder_x = (shoulders[0].x + shoulders[1].x) / 2
-    shoulder_y = (shoulders[0].y + shoulders[1].y) / 2
-    torso = math.hypot(shoulder_x - hip_x, shoulder_y - hip_y)
-    if torso <= 1.0:  # a degenerate skeleton, not a person
-        return None
-    return hip_x, hip_y, torso
 
 
 T = TypeVar("T")

@@ -9,20 +9,14 @@ too short for the figures is then refused as too short, like any short clip.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from piri.domain.gait_cadence import Cadence, step_rate
-from piri.domain.gait_pose import PosePoint, PoseSeries
+from piri.domain.gait_jumps import BodyAt, body_at, jump_between
+from piri.domain.gait_pose import PoseSeries
 from piri.domain.gait_quality import IssueCode, QualityIssue
 from piri.domain.gait_tracks import build_tracks, coordinate, midpoint_track, unswap_legs
 
-# The same rule as piri.activities.pose.track_jumps: the hip mid-point moving more than one
-# torso length in 1/30 s (a sprinter moves about 0.3), or the torso's length changing by a
-# factor over 1.6 at once, is another person (derived).
-JUMP_TORSO_LENGTHS_PER_30TH_S = 1.0
-JUMP_SIZE_FACTOR = 1.6
 # A gap without a person longer than this ends a stretch: whoever comes back may be someone
 # else (derived: half a second is a step or two; shorter gaps are bridged).
 MAX_GAP_S = 0.5
@@ -68,26 +62,23 @@ def longest_stretch(series: PoseSeries) -> Stretch:
     runs: list[tuple[int, int]] = []  # first and last frame index with a person
     start: int | None = None
     last: int | None = None
-    before: tuple[float, float, float, float] | None = None  # time, hip x, hip y, torso
+    before: BodyAt | None = None
     for i, frame in enumerate(series.frames):
-        body = _hips_and_torso(frame.points)
+        body = body_at(frame.time_s, frame.points)
         if body is None:
             continue
-        x, y, torso = body
-        new = start is None or last is None or before is None
-        if not new and before is not None:
-            gap_s = frame.time_s - before[0]
-            scale = max(torso, before[3])
-            moved = math.hypot(x - before[1], y - before[2]) / scale
-            size = scale / max(min(torso, before[3]), 1e-9)
-            allowed = JUMP_TORSO_LENGTHS_PER_30TH_S * max(1.0, max(gap_s, 1 / series.fps) * 30)
-            new = gap_s > MAX_GAP_S or moved > allowed or size > JUMP_SIZE_FACTOR
+        new = (
+            start is None
+            or before is None
+            or body.time_s - before.time_s > MAX_GAP_S
+            or jump_between(before, body, series.fps) is not None
+        )
         if new:
             if start is not None and last is not None:
                 runs.append((start, last))
             start = i
         last = i
-        before = (frame.time_s, x, y, torso)
+        before = body
     if start is not None and last is not None:
         runs.append((start, last))
     if not runs:
@@ -119,18 +110,3 @@ def stretch_cadence(series: PoseSeries) -> StretchCadence:
         for a, b in zip(tracks.track("left_ankle"), tracks.track("right_ankle"), strict=True)
     ]
     return StretchCadence(stretch, step_rate(separation, coordinate(hips, 1), tracks.fps))
-
-
-def _hips_and_torso(points: Mapping[str, PosePoint] | None) -> tuple[float, float, float] | None:
-    if points is None:
-        return None
-    try:
-        lh, rh = points["left_hip"], points["right_hip"]
-        ls, rs = points["left_shoulder"], points["right_shoulder"]
-    except KeyError:
-        return None
-    hip_x, hip_y = (lh.x + rh.x) / 2, (lh.y + rh.y) / 2
-    torso = math.hypot((ls.x + rs.x) / 2 - hip_x, (ls.y + rs.y) / 2 - hip_y)
-    if torso <= 1.0 or not math.isfinite(torso):
-        return None
-    return hip_x, hip_y, torso

@@ -26,8 +26,9 @@ from piri.domain.gait_timeline import Timeline
 from piri.services.diary import LOCAL_PERSON
 
 if TYPE_CHECKING:
-    from piri.activities.pose import PoseRun, Progress, TrackJump
+    from piri.activities.pose import PoseRun, Progress
     from piri.activities.video import VideoInfo
+    from piri.domain.gait_jumps import TrackJump
     from piri.domain.gait_rear import RearAnalysis
     from piri.domain.gait_side import SideAnalysis
 
