@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from piri.domain.gait_cadence import Cadence, step_rate
 from piri.domain.gait_measure import MEDIAN_SE_FACTOR, Measure, Side, median_measure
@@ -30,7 +30,7 @@ from piri.domain.gait_quality import (
     view_issues,
 )
 from piri.domain.gait_signal import fill_gaps, moving_average, odd_window
-from piri.domain.gait_stretch import longest_stretch
+from piri.domain.gait_stretch import on_longest_stretch
 from piri.domain.gait_tracks import LEG_PARTS, XY, Track, Tracks, build_tracks
 
 REAR_POINTS = (
@@ -101,14 +101,7 @@ class RearAnalysis:
 def analyse_rear(series: PoseSeries) -> RearAnalysis:
     """Everything the rear view can measure, or the reasons it cannot, over the longest
     stretch where one person is followed (said when there were several)."""
-    stretch = longest_stretch(series)
-    analysis = _analyse_rear(stretch.series)
-    several = stretch.issue()
-    return replace(
-        analysis,
-        issues=analysis.issues + ((several,) if several else ()),
-        analysed_s=(stretch.start_s, stretch.end_s),
-    )
+    return on_longest_stretch(series, _analyse_rear)
 
 
 def _analyse_rear(series: PoseSeries) -> RearAnalysis:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 from piri.domain.gait_cadence import Cadence, step_rate
@@ -26,7 +26,7 @@ from piri.domain.gait_quality import (
     view_issues,
 )
 from piri.domain.gait_signal import fill_gaps, moving_average, odd_window, peaks
-from piri.domain.gait_stretch import longest_stretch
+from piri.domain.gait_stretch import on_longest_stretch
 from piri.domain.gait_tracks import (
     XY,
     Track,
@@ -94,14 +94,7 @@ class SideAnalysis:
 def analyse_side(series: PoseSeries) -> SideAnalysis:
     """Everything the side view can measure, or the reasons it cannot, over the longest
     stretch where one person is followed (said when there were several)."""
-    stretch = longest_stretch(series)
-    analysis = _analyse_side(stretch.series)
-    several = stretch.issue()
-    return replace(
-        analysis,
-        issues=analysis.issues + ((several,) if several else ()),
-        analysed_s=(stretch.start_s, stretch.end_s),
-    )
+    return on_longest_stretch(series, _analyse_side)
 
 
 def _analyse_side(series: PoseSeries) -> SideAnalysis:

@@ -9,7 +9,9 @@ too short for the figures is then refused as too short, like any short clip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 from piri.domain.gait_cadence import Cadence, step_rate
 from piri.domain.gait_jumps import BodyAt, body_at, jump_between
@@ -88,6 +90,32 @@ def longest_stretch(series: PoseSeries) -> Stretch:
     frames = series.frames[first : final + 1]
     part = PoseSeries(frames, series.fps, series.width, series.height)
     return Stretch(part, frames[0].time_s, frames[-1].time_s + 1 / series.fps, len(runs))
+
+
+class StretchAnalysis(Protocol):
+    """A view's analysis (a frozen dataclass) that says its problems and what it analysed."""
+
+    @property
+    def issues(self) -> tuple[QualityIssue, ...]: ...
+
+    @property
+    def analysed_s(self) -> tuple[float, float] | None: ...
+
+
+AnalysisT = TypeVar("AnalysisT", bound=StretchAnalysis)
+
+
+def on_longest_stretch(series: PoseSeries, analyse: Callable[[PoseSeries], AnalysisT]) -> AnalysisT:
+    """``analyse`` run over the longest stretch where one person is followed, with when that
+    stretch is and, when the clip had several people in turn, that said among its issues."""
+    stretch = longest_stretch(series)
+    analysis = analyse(stretch.series)
+    several = stretch.issue()
+    return replace(  # type: ignore[type-var]  # AnalysisT is a dataclass (StretchAnalysis)
+        analysis,
+        issues=analysis.issues + ((several,) if several else ()),
+        analysed_s=(stretch.start_s, stretch.end_s),
+    )
 
 
 def stretch_cadence(series: PoseSeries) -> StretchCadence:
