@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -34,13 +35,22 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from piri.services import library
+from piri.services import gait_checks, library
 from piri.services.figures import figure_names
 from piri.services.sessions import plan_routine, work_planned
+from piri.web.app import create_app
+from piri.web.config import WebConfig
 from piri.web.pages.check import form_value
 from tests.check_answers import typical_piriformis
 from tests.web.conftest import csrf
-from tests.web.test_isolation import Operation, api_routes, example, operations, page_routes
+from tests.web.test_isolation import (
+    Operation,
+    a_clip,
+    api_routes,
+    example,
+    operations,
+    page_routes,
+)
 from tests.xml_activity_files import START, Track, gpx, run_north
 
 TODAY = dt.date.today()
@@ -305,6 +315,23 @@ def seed(client: TestClient) -> None:
         ),
         "run",
     )
+    check = client.post(
+        "/api/v1/gait/checks",
+        files=[("video", ("seeded.mp4", a_clip()))],
+        headers={"X-CSRF-Token": csrf(client)},
+    )
+    ok(check, "gait check")
+    assert gait_checks.analyse_next() == check.json()["id"]  # the real pose model: one key frame
+
+
+@pytest.fixture
+def client(home: Path) -> Iterator[TestClient]:
+    """As the shared one, with the gait checks analysed here (``seed``), not by a worker."""
+    with TestClient(
+        create_app(WebConfig(gait_worker="off")), base_url="http://127.0.0.1:8000"
+    ) as found:
+        found.get("/static/css/piri.css")  # the first response sets the CSRF cookie
+        yield found
 
 
 @pytest.fixture
@@ -423,6 +450,8 @@ def path_values(client: TestClient) -> dict[str, Any]:
         "figure_id": next(iter(figure_names())),
         "day": YESTERDAY.isoformat(),
         "token_id": 1,
+        "check_id": client.get("/api/v1/gait/checks").json()["checks"][0]["id"],
+        "position": 1,
         **PAGE_VALUES,
     }
 
@@ -511,6 +540,8 @@ def test_the_walk_finds_the_forms_it_should(seeded: TestClient) -> None:
         "/exercises",
         "/runs/import",
         f"/runs/{values['activity_id']}/rating",
+        "/gait",
+        f"/gait/{values['check_id']}/delete",
     ):
         assert expected in actions, f"no form posts to {expected}: {sorted(actions)}"
 
