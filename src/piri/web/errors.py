@@ -20,7 +20,7 @@ from piri.services.care import CareError, NeedsAccountsError, NoAccessError, Not
 from piri.services.library import InvalidChoiceError, NotFoundError
 from piri.web.identity import NotSignedInError, SignInRequiredError, api_person
 from piri.web.security import SAFE_METHODS, CsrfError, require_csrf
-from piri.web.templating import render
+from piri.web.templating import error_page
 
 
 def error(status: int, code: str, message: str, **details: Any) -> JSONResponse:
@@ -87,18 +87,6 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _page(request: Request, status: int, heading: str, message: str, **extra: Any) -> Response:
-    return render(
-        request,
-        "error.html",
-        status_code=status,
-        title=heading,
-        heading=heading,
-        message=message,
-        **extra,
-    )
-
-
 def install(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
@@ -107,7 +95,7 @@ def install(app: FastAPI) -> None:
                 404, "not_found", str(exc), suggestions=exc.suggestions, available=exc.available
             )
         prefix = request.url.path.rsplit("/", 1)[0] + "/"
-        return _page(
+        return error_page(
             request, 404, "Not found", str(exc), suggestions=exc.suggestions, link_prefix=prefix
         )
 
@@ -117,36 +105,36 @@ def install(app: FastAPI) -> None:
     async def no_access(request: Request, exc: NoAccessError) -> Response:
         if _is_api(request):
             return error(404, "no_access", str(exc))
-        return _page(request, 404, "Not shared with you", str(exc))
+        return error_page(request, 404, "Not shared with you", str(exc))
 
     @app.exception_handler(NotAClinicianError)
     async def not_a_clinician(request: Request, exc: NotAClinicianError) -> Response:
         if _is_api(request):
             return error(403, "not_a_clinician", str(exc))
-        return _page(request, 403, "For clinicians", str(exc))
+        return error_page(request, 403, "For clinicians", str(exc))
 
     @app.exception_handler(CareError)
     async def care_refused(request: Request, exc: CareError) -> Response:
         if isinstance(exc, NeedsAccountsError):  # as the accounts API answers without accounts
             if _is_api(request):
                 return error(404, "no_accounts", exc.message)
-            return _page(request, 404, "Needs a shared server", exc.message)
+            return error_page(request, 404, "Needs a shared server", exc.message)
         if _is_api(request):
             return error(422, "invalid_care_request", exc.message, field=exc.field)
-        return _page(request, 422, "That did not work", exc.message)
+        return error_page(request, 422, "That did not work", exc.message)
 
     @app.exception_handler(InvalidChoiceError)
     async def invalid_choice(request: Request, exc: InvalidChoiceError) -> Response:
         if _is_api(request):
             return error(422, "invalid_choice", str(exc), field=exc.option, choices=exc.choices)
-        return _page(request, 422, "That choice does not exist", str(exc))
+        return error_page(request, 422, "That choice does not exist", str(exc))
 
     @app.exception_handler(AnswerError)
     async def invalid_answers(request: Request, exc: AnswerError) -> Response:
         message = "The answers do not fit the questionnaire."
         if _is_api(request):
             return error(422, "invalid_answers", message, problems=exc.problems)
-        return _page(request, 422, "Those answers do not fit", " ".join(exc.problems))
+        return error_page(request, 422, "Those answers do not fit", " ".join(exc.problems))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -157,7 +145,7 @@ def install(app: FastAPI) -> None:
             one = {"field": problems[0]["field"]} if len(problems) == 1 else {}
             message = f"Check these fields: {names}."
             return error(422, "invalid_input", message, **one, problems=problems)
-        return _page(request, 422, "Something in the form is not right", f"Check: {names}.")
+        return error_page(request, 422, "Something in the form is not right", f"Check: {names}.")
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in(request: Request, _exc: SignInRequiredError) -> Response:
@@ -175,7 +163,7 @@ def install(app: FastAPI) -> None:
     async def csrf_failed(request: Request, exc: CsrfError) -> Response:
         if _is_api(request):
             return error(403, "csrf_failed", exc.reason)
-        return _page(request, 403, "Please try again", exc.reason)
+        return error_page(request, 403, "Please try again", exc.reason)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -192,8 +180,8 @@ def install(app: FastAPI) -> None:
             code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
             return error(exc.status_code, code, str(exc.detail))
         if exc.status_code == 404:
-            return _page(request, 404, "Not found", "There is no page at this address.")
-        return _page(request, exc.status_code, "Something went wrong", str(exc.detail))
+            return error_page(request, 404, "Not found", "There is no page at this address.")
+        return error_page(request, exc.status_code, "Something went wrong", str(exc.detail))
 
 
 # The errors that come from the app as a whole rather than from one route: the sign-in

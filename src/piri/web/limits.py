@@ -233,19 +233,17 @@ class BodyLimit:
 def install(app: FastAPI) -> None:
     """The body limit (inside the security guard, so that its 413 has the headers)."""
     from piri.web.errors import error
-    from piri.web.templating import render
+    from piri.web.templating import error_page
 
     @app.exception_handler(BodyTooLargeError)
     async def too_large(request: Request, exc: BodyTooLargeError) -> Response:
         if request.url.path.startswith("/api/"):
             return error(413, "body_too_large", str(exc.detail), field="(body)")
-        return render(
+        return error_page(
             request,
-            "error.html",
-            status_code=413,
-            title="Too much at once",
-            heading="Too much at once",
-            message=f"{exc.detail} Go back and send less.",
+            413,
+            "Too much at once",
+            f"{exc.detail} Go back and send less.",
         )
 
     app.add_middleware(BodyLimit)

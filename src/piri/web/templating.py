@@ -87,3 +87,18 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         care_navigation=_care_navigation(request),
     )
     return templates().TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(
+    request: Request, status_code: int, heading: str, message: str, **context: Any
+) -> HTMLResponse:
+    """The error page: ``heading`` as its title too, ``message`` saying what to do."""
+    return render(
+        request,
+        "error.html",
+        status_code=status_code,
+        title=heading,
+        heading=heading,
+        message=message,
+        **context,
+    )

@@ -26,7 +26,7 @@ from piri.services.calendar import (
     revoke_feed,
 )
 from piri.web.identity import config_of, page_person
-from piri.web.templating import render
+from piri.web.templating import error_page
 
 router = APIRouter()
 
@@ -68,22 +68,18 @@ def download(request: Request, person: str = Depends(page_person)) -> Response:
         )
         built = build_calendar(person, options)
     except CalendarInputError as problem:
-        return render(
+        return error_page(
             request,
-            "error.html",
             422,
-            title="That calendar option is not right",
-            heading="That calendar option is not right",
-            message=f"{problem.message}. Go back to the Plan page and try again.",
+            "That calendar option is not right",
+            f"{problem.message}. Go back to the Plan page and try again.",
         )
     except NoProfileError as problem:
-        return render(
+        return error_page(
             request,
-            "error.html",
             409,
-            title="No plan yet",
-            heading="No plan yet",
-            message=str(problem),
+            "No plan yet",
+            str(problem),
         )
     return calendar_response(built.ical)
 
@@ -129,11 +125,9 @@ def turn_off(request: Request, person: str = Depends(page_person)) -> Response:
 
 
 def _no_feeds(request: Request) -> Response:
-    return render(
+    return error_page(
         request,
-        "error.html",
         404,
-        title="No calendar feed here",
-        heading="No calendar feed here",
-        message=NO_FEEDS_HERE,
+        "No calendar feed here",
+        NO_FEEDS_HERE,
     )

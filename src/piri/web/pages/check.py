@@ -30,7 +30,7 @@ from piri.services.figures import Picture, figure_pictures
 from piri.services.program import get_profile
 from piri.web.identity import page_person
 from piri.web.pages.home import URGENT, onboarding
-from piri.web.templating import render
+from piri.web.templating import error_page, render
 
 router = APIRouter()
 
@@ -202,13 +202,11 @@ def _finish(request: Request, person: str, progress: Progress) -> Response:
         result = check_service.run_check(progress.final_answers())
     except AnswerError as error:
         # Cannot happen when every answer went through parse_answer; say what is wrong if it does.
-        return render(
+        return error_page(
             request,
-            "error.html",
-            status_code=422,
-            title="Those answers do not fit",
-            heading="Those answers do not fit",
-            message=" ".join(error.problems),
+            422,
+            "Those answers do not fit",
+            " ".join(error.problems),
         )
     check_service.remember_result(result, person)
     return _to_result(request)

@@ -24,7 +24,7 @@ from piri.services.figures import (
     figure_pictures,
 )
 from piri.services.library import NotFoundError
-from piri.web.templating import render
+from piri.web.templating import error_page
 
 router = APIRouter()
 
@@ -92,24 +92,20 @@ def figure(request: Request, figure_id: str, number: str) -> Response:
     try:
         picture = figure_picture(figure_id, number)
     except PositionNotFoundError as error:
-        return render(
+        return error_page(
             request,
-            "error.html",
-            status_code=404,
-            title="No such picture",
-            heading="No such picture",
-            message=str(error),
+            404,
+            "No such picture",
+            str(error),
             suggestions=[f"{n}.svg" for n in error.available],
             link_prefix=f"/figures/{figure_id}/",
         )
     except NotFoundError as error:
-        return render(
+        return error_page(
             request,
-            "error.html",
-            status_code=404,
-            title="No such picture",
-            heading="No such picture",
-            message=f"{error} Pictures exist for: {', '.join(figure_names())}.",
+            404,
+            "No such picture",
+            f"{error} Pictures exist for: {', '.join(figure_names())}.",
             suggestions=[f"{s}/1.svg" for s in error.suggestions],
             link_prefix="/figures/",
         )

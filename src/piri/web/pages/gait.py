@@ -50,7 +50,7 @@ from piri.web.api.progress import ChartView
 from piri.web.api.runs import upload_limit
 from piri.web.identity import page_person
 from piri.web.limits import Refusal, size_text
-from piri.web.templating import render
+from piri.web.templating import error_page, render
 
 router = APIRouter()
 
@@ -258,13 +258,11 @@ router.add_api_route(
 
 
 def _not_found(request: Request, check_id: int) -> HTMLResponse:
-    return render(
+    return error_page(
         request,
-        "error.html",
-        status_code=404,
-        title="Not found",
-        heading="Not found",
-        message=f"There is no gait check {check_id}. See your checks on the Gait check page.",
+        404,
+        "Not found",
+        f"There is no gait check {check_id}. See your checks on the Gait check page.",
     )
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from piri.services.handout import NoPlanYetError, printable_pdf
 from piri.web.api.handout import pdf_response
 from piri.web.identity import page_person
-from piri.web.templating import render
+from piri.web.templating import error_page
 
 router = APIRouter()
 
@@ -28,12 +28,10 @@ def handout_pdf(request: Request, person: str = Depends(page_person)) -> Respons
     try:
         pdf, _pages = printable_pdf(person)
     except NoPlanYetError:
-        return render(
+        return error_page(
             request,
-            "error.html",
-            status_code=409,
-            title="No plan to print yet",
-            heading="No plan to print yet",
-            message=NO_PLAN_YET,
+            409,
+            "No plan to print yet",
+            NO_PLAN_YET,
         )
     return pdf_response(pdf)

@@ -59,7 +59,7 @@ from piri.web.api.runs import (
 from piri.web.api.runs import upload_route as _upload_route
 from piri.web.identity import page_person
 from piri.web.limits import Refusal, size_text
-from piri.web.templating import render
+from piri.web.templating import error_page, render
 
 router = APIRouter()
 
@@ -279,13 +279,11 @@ def _run_page(
 
 
 def _not_found(request: Request, activity_id: int) -> HTMLResponse:
-    return render(
+    return error_page(
         request,
-        "error.html",
-        status_code=404,
-        title="Not found",
-        heading="Not found",
-        message=f"There is no run {activity_id}. See all your runs on the Runs page.",
+        404,
+        "Not found",
+        f"There is no run {activity_id}. See all your runs on the Runs page.",
     )
 
 

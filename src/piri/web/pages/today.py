@@ -41,7 +41,7 @@ from piri.services.program import (
 from piri.services.sessions import latest_decisions, phase_outlook
 from piri.web.api.program import morning_document, today_document
 from piri.web.identity import config_of, page_person
-from piri.web.templating import render
+from piri.web.templating import error_page, render
 
 router = APIRouter()
 
@@ -198,13 +198,11 @@ def note_read(request: Request, note_id: int, person: str = Depends(page_person)
     try:
         care_notes.mark_read(person, note_id)
     except NoteNotFoundError as exc:
-        return render(
+        return error_page(
             request,
-            "error.html",
-            status_code=404,
-            title="Not found",
-            heading="Not found",
-            message=str(exc),
+            404,
+            "Not found",
+            str(exc),
         )
     back = "/plan" if request.query_params.get("back") == "plan" else "/today"
     return RedirectResponse(back, status_code=303)
