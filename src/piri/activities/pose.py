@@ -9,6 +9,17 @@ are not offered.
 The legacy ``mediapipe.solutions.pose`` API is used, not the Tasks API: the Tasks
 ``PoseLandmarker`` needs a ``pose_landmarker_*.task`` bundle, which the wheel does not ship.
 
+Not LiteRT. The two models could run bare with Google's ``ai-edge-litert`` (it works with
+numpy below 2 too). ``benchmarks/litert_models.py`` measured what that could save at most (3
+December 2026, two runs): the landmark model alone costs 16-18 ms of CPU per call and the
+detector 11-12, against 23-24 ms per frame for MediaPipe's whole call, which also crops and
+turns the person's region out of the 720×1280 frame, runs the detector only when it has lost
+the person, and smooths the landmarks. Piri would have to write all of that again (anchors and
+non-maximum suppression for the detector, the region from the last landmarks, the
+smoothing filter) and show that it gives MediaPipe's landmarks, for at most about a fifth
+less CPU. Its one real gain would be leaving MediaPipe's pins (numpy below 2, Python 3.12
+or older) behind.
+
 One person. MediaPipe Pose tracks a single person: it detects one, then follows it from frame
 to frame and only detects again when it loses it. It cannot say that a second person is in
 view. What can be seen is the tracked person *jumping*: the hips moving further in one frame
