@@ -55,7 +55,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from contextlib import ExitStack, closing
+from contextlib import ExitStack, closing, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -283,8 +283,8 @@ def estimate_pose(
         parts = _parts(info, models) if model is None and not prefetch else 1
         if parts == 1:
             series = _serial_series(video, every, model, prefetch, progress)
-    if parts > 1:
-        series = _parallel_series(Path(path), fps, every, info, parts, progress)
+        else:
+            series = _parallel_series(video, fps, every, parts, progress)
     seconds = time.perf_counter() - started
     return PoseRun(info, series, track_jumps(series), seconds)
 
@@ -319,16 +319,17 @@ def _serial_series(
 
 
 def _parallel_series(
-    path: Path,
+    video: Video,
     fps: float | None,
     every: int,
-    info: VideoInfo,
     parts: int,
     progress: Progress | None,
 ) -> PoseSeries:
     """The clip cut into ``parts`` runs of frames, each read by its own pose model in its own
     thread (each model detects the person afresh at its first frame, then tracks), joined in
-    order. The last part reads to the file's end, whatever its length said."""
+    order: the first from ``video``, the others from the same file opened again. The last
+    part reads to the file's end, whatever its length said."""
+    info = video.info
     total = expected_frames(info)
     assert total is not None
     bounds: list[int | None] = [*part_starts(total, parts), None]
@@ -337,10 +338,11 @@ def _parallel_series(
 
     def part(k: int) -> list[PoseFrame]:
         found: list[PoseFrame] = []
-        with open_video(path, fps=fps) as video, PoseModel() as pose:
+        opened = nullcontext(video) if k == 0 else open_video(video.path, fps=fps)
+        with opened as reader, PoseModel() as pose:
             start, stop = bounds[k], bounds[k + 1]
             assert start is not None
-            for frame in video.frames(every=every, start=start, stop=stop):
+            for frame in reader.frames(every=every, start=start, stop=stop):
                 if cancel.is_set():
                     break
                 found.append(PoseFrame(frame.time_s, pose.points(frame.image)))
