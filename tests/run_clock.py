@@ -28,6 +28,12 @@ def noon_shift(now: dt.datetime) -> float:
     return (now.replace(hour=12, minute=0, second=0, microsecond=0) - now).total_seconds()
 
 
+def run_clock_shift() -> float:
+    """The run's shift in seconds (0 before ``start_run_clock`` or when set to run on the real
+    clock)."""
+    return float(os.environ.get(SHIFT_VARIABLE) or 0)
+
+
 def start_run_clock() -> float:
     """Choose the run's shift (unless a parent process already did), shift this process's
     clock by it, and hand it and the site folder to every child; the shift in seconds."""
@@ -36,7 +42,7 @@ def start_run_clock() -> float:
     paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
     if str(SITE_FOLDER) not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([str(SITE_FOLDER), *filter(None, paths)])
-    shift = float(os.environ[SHIFT_VARIABLE])
+    shift = run_clock_shift()
     if shift:
         import time_machine
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.run_clock import SHIFT_VARIABLE, browser_clock_script
+from tests.run_clock import browser_clock_script, run_clock_shift
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("PIRI_ARTIFACTS", ROOT / "artifacts")) / "screenshots"
@@ -187,7 +187,7 @@ def visit(
 
 def _visit(browser: Any, server: Server, viewport: str, name: str) -> Iterator[Visit]:
     context = browser.new_context(viewport=VIEWPORTS[viewport], locale="en-GB")
-    context.add_init_script(browser_clock_script(float(os.environ.get(SHIFT_VARIABLE) or 0)))
+    context.add_init_script(browser_clock_script(run_clock_shift()))
     page = context.new_page()
     page.set_default_timeout(10_000)
     journey = name.split("[")[0].removeprefix("test_")
